@@ -1,0 +1,22 @@
+/** @type {import('jest').Config} */
+// Tests are plain JavaScript: n8n's strict community lint (which must pass with zero errors)
+// applies its node rules to every .ts file, and tests need Node built-ins that nodes may not use.
+// The node's TypeScript sources are compiled on the fly by ts-jest.
+const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: { isolatedModules: true } }] };
+
+module.exports = {
+	projects: [
+		{
+			displayName: 'unit',
+			testEnvironment: 'node',
+			transform,
+			testMatch: ['<rootDir>/test/unit/**/*.test.js', '<rootDir>/test/stand-in/**/*.test.js'],
+		},
+		{
+			displayName: 'e2e',
+			testEnvironment: 'node',
+			transform,
+			testMatch: ['<rootDir>/test/e2e/**/*.test.js'],
+		},
+	],
+};

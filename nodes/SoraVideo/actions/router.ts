@@ -1,0 +1,110 @@
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import { redact, videoIdOf } from '../helpers/errors';
+import type { Session } from '../helpers/interfaces';
+import { openSession } from '../transport';
+import type { VideoOperation } from './video/common';
+import { DEFAULT_PARALLEL_REQUESTS } from './video/common';
+import * as video from './video';
+
+type OperationName = 'chat' | 'create' | 'delete' | 'download' | 'list' | 'remix' | 'retrieve';
+
+const OPERATIONS = video as unknown as Record<OperationName, VideoOperation<unknown>>;
+
+type Outcome = { items: INodeExecutionData[] } | { error: Error };
+
+async function settle(work: () => Promise<INodeExecutionData[]>): Promise<Outcome> {
+	try {
+		return { items: await work() };
+	} catch (error) {
+		return { error: error as Error };
+	}
+}
+
+function parallelRequests(ctx: IExecuteFunctions): number {
+	const options = ctx.getNodeParameter('options', 0, {}) as { parallelRequests?: number };
+	const value = Math.floor(Number(options.parallelRequests ?? DEFAULT_PARALLEL_REQUESTS));
+	return Number.isFinite(value) && value >= 1 ? Math.min(value, 50) : DEFAULT_PARALLEL_REQUESTS;
+}
+
+function failedItem(error: Error, itemIndex: number, session?: Session): INodeExecutionData {
+	const videoId = videoIdOf(error);
+	const secret = session?.secret ?? '';
+	const json: INodeExecutionData['json'] = { error: redact(error.message, secret) };
+	const description = (error as { description?: unknown }).description;
+	if (typeof description === 'string' && description) json.description = redact(description, secret);
+	if (videoId) json.videoId = videoId;
+	return { json, pairedItem: { item: itemIndex } };
+}
+
+function asNodeError(ctx: IExecuteFunctions, error: Error, itemIndex: number): Error {
+	if (error instanceof NodeOperationError || error instanceof NodeApiError) return error;
+	return new NodeOperationError(ctx.getNode(), error, { itemIndex });
+}
+
+/** When one item stops the node, the videos the other items paid for must not vanish with it. */
+function withOtherVideos(error: Error, failedIndex: number, outcomes: Outcome[]): Error {
+	const others = outcomes.flatMap((outcome, itemIndex) => {
+		if (itemIndex === failedIndex) return [];
+		const ids = 'items' in outcome
+			? outcome.items.map((item) => item.json.id).filter((id): id is string => typeof id === 'string')
+			: [videoIdOf(outcome.error)].filter((id): id is string => !!id);
+		return ids.map((id) => `item ${itemIndex}: ${id}`);
+	});
+	if (!others.length || !(error instanceof NodeOperationError || error instanceof NodeApiError)) return error;
+	const note = `Videos of the other items in this run: ${others.join(', ')}.`;
+	error.description = error.description ? `${error.description} ${note}` : note;
+	return error;
+}
+
+/**
+ * Runs the chosen operation for every item at once. All items are checked first, so bad input
+ * stops the node before any paid request; then every item's work starts together, bounded by the
+ * session's limits on paid requests and downloads, and waits run side by side. Output keeps input order.
+ */
+export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const operation = this.getNodeParameter('operation', 0) as OperationName;
+	const handler = OPERATIONS[operation];
+	if (!handler) {
+		throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not supported`);
+	}
+	const continueOnFail = this.continueOnFail();
+
+	const parsed = await Promise.all(
+		items.map(async (_, itemIndex) => {
+			try {
+				return { input: await handler.parse.call(this, itemIndex) };
+			} catch (error) {
+				return { error: error as Error };
+			}
+		}),
+	);
+	const firstInvalid = parsed.findIndex((entry) => 'error' in entry);
+	if (firstInvalid >= 0 && !continueOnFail) {
+		throw asNodeError(this, (parsed[firstInvalid] as { error: Error }).error, firstInvalid);
+	}
+
+	const limit = operation === 'create' || operation === 'remix' ? parallelRequests(this) : DEFAULT_PARALLEL_REQUESTS;
+	const session = await openSession(this, { paidRequests: limit, downloads: limit });
+
+	const outcomes = await Promise.all(
+		parsed.map(async (entry, itemIndex): Promise<Outcome> => {
+			if ('error' in entry) return { error: entry.error as Error };
+			return await settle(async () => await handler.execute.call(this, entry.input, itemIndex, session));
+		}),
+	);
+
+	const output: INodeExecutionData[] = [];
+	for (const [itemIndex, outcome] of outcomes.entries()) {
+		if ('items' in outcome) {
+			output.push(...outcome.items.map((item) => ({ ...item, pairedItem: { item: itemIndex } })));
+		} else if (continueOnFail) {
+			output.push(failedItem(outcome.error, itemIndex, session));
+		} else {
+			throw withOtherVideos(asNodeError(this, outcome.error, itemIndex), itemIndex, outcomes);
+		}
+	}
+	return [output];
+}

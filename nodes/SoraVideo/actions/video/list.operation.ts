@@ -1,0 +1,83 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { inputError } from '../../helpers/errors';
+import type { Session, Video } from '../../helpers/interfaces';
+import { outputItem } from '../../helpers/jobs';
+import { checkedRange } from '../../helpers/validation';
+import { listVideos } from '../../transport/videos';
+import { showFor } from './common';
+
+const OPERATION = 'list';
+const PAGE_SIZE = 100;
+/** A guard against a server whose cursor never ends. */
+const MAX_PAGES = 1000;
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to return all results or only up to a given limit',
+		displayOptions: showFor([OPERATION]),
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: PAGE_SIZE },
+		default: 50,
+		description: 'Max number of results to return',
+		displayOptions: showFor([OPERATION], { returnAll: [false] }),
+	},
+	{
+		displayName: 'Order',
+		name: 'order',
+		type: 'options',
+		options: [
+			{ name: 'Newest First', value: 'desc' },
+			{ name: 'Oldest First', value: 'asc' },
+		],
+		default: 'desc',
+		description: 'Sort order by creation time',
+		displayOptions: showFor([OPERATION]),
+	},
+];
+
+export interface ListInput {
+	returnAll: boolean;
+	limit: number;
+	order: string;
+}
+
+export async function parse(this: IExecuteFunctions, itemIndex: number): Promise<ListInput> {
+	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
+	const limit = returnAll
+		? PAGE_SIZE
+		: checkedRange(this, itemIndex, 'limit', this.getNodeParameter('limit', itemIndex, 50), 1, PAGE_SIZE);
+	const order = String(this.getNodeParameter('order', itemIndex, 'desc'));
+	if (order !== 'asc' && order !== 'desc') {
+		throw inputError(this, itemIndex, 'order', `"${order}" is not an order; use asc or desc`);
+	}
+	return { returnAll, limit, order };
+}
+
+export async function execute(
+	this: IExecuteFunctions,
+	input: ListInput,
+	itemIndex: number,
+	session: Session,
+): Promise<INodeExecutionData[]> {
+	const videos: Video[] = [];
+	let after: string | undefined;
+	for (let page = 0; page < MAX_PAGES; page++) {
+		const query: IDataObject = { limit: input.limit, order: input.order };
+		if (after) query.after = after;
+		const answer = await listVideos(this, session, query, itemIndex);
+		const data = Array.isArray(answer?.data) ? answer.data : [];
+		videos.push(...data);
+		after = answer.last_id ?? data[data.length - 1]?.id;
+		if (!input.returnAll || !answer.has_more || !data.length || !after) break;
+	}
+	return videos.map((video) => outputItem(itemIndex, video));
+}

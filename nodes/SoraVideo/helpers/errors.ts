@@ -1,0 +1,149 @@
+import type { IExecuteFunctions, JsonObject } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import type { Session } from './interfaces';
+
+type NodeError = NodeApiError | NodeOperationError;
+
+/** Replaces every occurrence of the API key, so no message can carry it. */
+export function redact(text: string, secret: string): string {
+	if (!secret) return text;
+	return text.split(secret).join('[redacted]');
+}
+
+/** n8n swaps messages that mention socket error codes for generic text; ours name the video, so keep them. */
+function keepMessage<E extends NodeError>(error: E, message: string): E {
+	error.message = message;
+	return error;
+}
+
+function tagVideo<E extends NodeError>(error: E, videoId?: string): E {
+	if (videoId) error.context.videoId = videoId;
+	return error;
+}
+
+/** Bad input or a local problem: names the item and, where known, the video. */
+export function operationError(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	message: string,
+	details: { description?: string; videoId?: string; secret?: string } = {},
+): NodeOperationError {
+	const secret = details.secret ?? '';
+	const error = new NodeOperationError(ctx.getNode(), redact(message, secret), {
+		itemIndex,
+		description: details.description ? redact(details.description, secret) : undefined,
+	});
+	return tagVideo(error, details.videoId);
+}
+
+/** Bad input, before any request: "Item 2, field "size": ...". */
+export function inputError(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	field: string,
+	problem: string,
+	description?: string,
+): NodeOperationError {
+	return operationError(ctx, itemIndex, `Item ${itemIndex}, field "${field}": ${problem}`, {
+		description,
+	});
+}
+
+export interface ApiFailure {
+	status: number;
+	body: unknown;
+	action: string;
+	itemIndex: number;
+	videoId?: string;
+	hint?: string;
+}
+
+interface ProviderError {
+	message?: string;
+	code?: string;
+	type?: string;
+	param?: string;
+}
+
+export function providerError(body: unknown): ProviderError {
+	if (typeof body === 'string') {
+		try {
+			return providerError(JSON.parse(body));
+		} catch {
+			return { message: body.trim().slice(0, 500) || undefined };
+		}
+	}
+	if (body && typeof body === 'object') {
+		const record = body as Record<string, unknown>;
+		const inner = record.error;
+		if (inner && typeof inner === 'object') return inner as ProviderError;
+		if (typeof inner === 'string') return { message: inner };
+		if (typeof record.message === 'string') return { message: record.message };
+	}
+	return {};
+}
+
+const STATUS_HINTS: Record<number, string> = {
+	400: 'The API refused the request as sent: check the parameters named in the message.',
+	401: 'The API key was refused: check the CometAPI credential.',
+	403: 'The API key may not use this model or endpoint: check your CometAPI plan.',
+	404: 'No such video for this API key: check the video ID (videos expire after a while).',
+	429: 'The API is rate limiting this key: lower the node\'s parallel requests or try again later.',
+};
+
+function hintFor(status: number): string {
+	if (STATUS_HINTS[status]) return STATUS_HINTS[status];
+	if (status >= 500) return 'The API had a server problem: try again later.';
+	return '';
+}
+
+/** An error answer from the API, with the provider's own message and the HTTP status. */
+export function apiError(ctx: IExecuteFunctions, session: Session, failure: ApiFailure): NodeApiError {
+	const provider = providerError(failure.body);
+	const providerMessage = provider.message ?? `HTTP ${failure.status}`;
+	const subject = failure.videoId ? ` (video ${failure.videoId})` : '';
+	const message = redact(`${failure.action} failed${subject}: ${providerMessage}`, session.secret);
+	const code = provider.code ? `, code ${provider.code}` : '';
+	const description = redact(
+		[`HTTP ${failure.status}${code}.`, failure.hint ?? hintFor(failure.status)].join(' ').trim(),
+		session.secret,
+	);
+	const response: JsonObject = {
+		message: redact(providerMessage, session.secret),
+		httpCode: String(failure.status),
+	};
+	if (provider.code) response.code = provider.code;
+	if (provider.type) response.type = provider.type;
+	const error = new NodeApiError(ctx.getNode(), response, {
+		itemIndex: failure.itemIndex,
+		message,
+		description,
+		httpCode: String(failure.status),
+	});
+	return tagVideo(keepMessage(error, message), failure.videoId);
+}
+
+/** A request that never got an answer (connection refused, reset, timed out). */
+export function connectionError(
+	ctx: IExecuteFunctions,
+	session: Session,
+	details: { action: string; itemIndex: number; cause: string; videoId?: string; hint?: string },
+): NodeApiError {
+	const subject = details.videoId ? ` (video ${details.videoId})` : '';
+	const message = redact(`${details.action} failed${subject}: ${details.cause}`, session.secret);
+	const error = new NodeApiError(
+		ctx.getNode(),
+		{ message: redact(details.cause, session.secret) },
+		{ itemIndex: details.itemIndex, message, description: details.hint },
+	);
+	return tagVideo(keepMessage(error, message), details.videoId);
+}
+
+export function videoIdOf(error: unknown): string | undefined {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
+		const id = error.context.videoId;
+		return typeof id === 'string' ? id : undefined;
+	}
+	return undefined;
+}

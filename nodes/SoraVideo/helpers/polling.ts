@@ -1,0 +1,91 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import { retrieveVideo } from '../transport/videos';
+import { operationError } from './errors';
+import type { Session, Video, WaitSettings } from './interfaces';
+import { pause } from './pause';
+
+const COMPLETED = new Set(['completed', 'succeeded', 'success', 'complete', 'done']);
+const FAILED = new Set(['failed', 'failure', 'error', 'cancelled', 'canceled', 'expired', 'rejected']);
+
+export type Phase = 'completed' | 'failed' | 'running';
+
+/** Statuses compare case-insensitively; words we do not know count as still running. */
+export function phaseOf(status: unknown): Phase {
+	const word = String(status ?? '').trim().toLowerCase();
+	if (COMPLETED.has(word)) return 'completed';
+	if (FAILED.has(word)) return 'failed';
+	return 'running';
+}
+
+function describeProgress(video: Video): string {
+	const progress = typeof video.progress === 'number' ? `, ${video.progress}% done` : '';
+	return `last status "${video.status}"${progress}`;
+}
+
+function jobFailed(ctx: IExecuteFunctions, session: Session, video: Video, itemIndex: number) {
+	const reason = video.error?.message ?? 'the provider gave no reason';
+	const code = video.error?.code ? ` (${video.error.code})` : '';
+	return operationError(ctx, itemIndex, `Video ${video.id} failed: ${reason}${code}`, {
+		videoId: video.id,
+		secret: session.secret,
+		description:
+			'The provider ended the job without a video. Change the prompt or reference and create a new one.',
+	});
+}
+
+function timedOut(
+	ctx: IExecuteFunctions,
+	session: Session,
+	video: Video,
+	settings: WaitSettings,
+	itemIndex: number,
+) {
+	return operationError(
+		ctx,
+		itemIndex,
+		`Video ${video.id} was not finished after ${settings.timeoutMs / 1000} s: ${describeProgress(video)}`,
+		{
+			videoId: video.id,
+			secret: session.secret,
+			description:
+				`The job goes on at the provider and is paid for. Continue with Retrieve or Download and video ID ${video.id}, ` +
+				'or raise the Timeout option.',
+		},
+	);
+}
+
+function cancelled(ctx: IExecuteFunctions, session: Session, video: Video, itemIndex: number) {
+	return operationError(ctx, itemIndex, `Stopped waiting for video ${video.id}: the execution was cancelled`, {
+		videoId: video.id,
+		secret: session.secret,
+		description: `The job goes on at the provider: Retrieve or Download video ${video.id} later.`,
+	});
+}
+
+/**
+ * Polls until the job is completed or failed: one status request per interval (or later, when the
+ * server asks for it), none after a terminal status, and a time-out error that keeps the video id.
+ */
+export async function waitForVideo(
+	ctx: IExecuteFunctions,
+	session: Session,
+	started: Video,
+	settings: WaitSettings,
+	itemIndex: number,
+): Promise<Video> {
+	const deadline = Date.now() + settings.timeoutMs;
+	let video = started;
+	let serverAskedMs: number | undefined;
+	while (phaseOf(video.status) === 'running') {
+		const left = deadline - Date.now();
+		if (left <= 0) throw timedOut(ctx, session, video, settings, itemIndex);
+		const waitMs = Math.min(Math.max(settings.pollIntervalMs, serverAskedMs ?? 0), left);
+		if (!(await pause(waitMs, session.signal))) throw cancelled(ctx, session, video, itemIndex);
+		const retrieved = await retrieveVideo(ctx, session, video.id, itemIndex);
+		video = { ...retrieved.video, id: retrieved.video.id ?? video.id };
+		serverAskedMs = retrieved.pollAfterMs;
+	}
+	if (phaseOf(video.status) === 'failed') throw jobFailed(ctx, session, video, itemIndex);
+	return video;
+}

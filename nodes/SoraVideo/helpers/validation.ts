@@ -1,0 +1,113 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import { inputError } from './errors';
+import { profileOf } from './models';
+
+/** Every check here runs before any request, so bad input never costs money. */
+
+export function requiredText(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	field: string,
+	value: unknown,
+): string {
+	const text = typeof value === 'string' ? value.trim() : value === undefined || value === null ? '' : String(value).trim();
+	if (!text) throw inputError(ctx, itemIndex, field, 'is empty', `Give the ${field} a value.`);
+	return text;
+}
+
+export function checkedVideoId(ctx: IExecuteFunctions, itemIndex: number, value: unknown): string {
+	const id = requiredText(ctx, itemIndex, 'videoId', value);
+	if (!/^[\w.:-]+$/.test(id)) {
+		throw inputError(
+			ctx,
+			itemIndex,
+			'videoId',
+			`"${id}" is not a video ID`,
+			'A video ID looks like video_68e3... (the "id" of a Create or Retrieve output).',
+		);
+	}
+	return id;
+}
+
+export function checkedSize(ctx: IExecuteFunctions, itemIndex: number, value: unknown): string | undefined {
+	const size = typeof value === 'string' ? value.trim() : '';
+	if (!size) return undefined;
+	if (!/^\d{2,5}x\d{2,5}$/.test(size)) {
+		throw inputError(
+			ctx,
+			itemIndex,
+			'size',
+			`"${size}" is not a size in WIDTHxHEIGHT form`,
+			'Use pixels such as 1280x720 or 720x1280; "720p" or "16:9" are not accepted by the API.',
+		);
+	}
+	return size;
+}
+
+export function checkedSeconds(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	model: string,
+	value: unknown,
+): string | undefined {
+	const seconds = value === undefined || value === null ? '' : String(value).trim();
+	if (!seconds) return undefined;
+	if (!/^\d+(\.\d+)?$/.test(seconds)) {
+		throw inputError(ctx, itemIndex, 'seconds', `"${seconds}" is not a number of seconds`);
+	}
+	const allowed = profileOf(model)?.seconds;
+	if (allowed && !allowed.includes(seconds)) {
+		throw inputError(
+			ctx,
+			itemIndex,
+			'seconds',
+			`${model} does not offer ${seconds} seconds; allowed: ${allowed.join(', ')}`,
+		);
+	}
+	return seconds;
+}
+
+export function checkedRange(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	field: string,
+	value: unknown,
+	min: number,
+	max: number,
+): number {
+	const number = typeof value === 'number' ? value : Number(value);
+	if (!Number.isFinite(number) || number < min || number > max) {
+		throw inputError(ctx, itemIndex, field, `${String(value)} is out of range (${min} to ${max})`);
+	}
+	return number;
+}
+
+export function checkedUrl(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	field: string,
+	value: unknown,
+): string | undefined {
+	const text = typeof value === 'string' ? value.trim() : '';
+	if (!text) return undefined;
+	let url: URL;
+	try {
+		url = new URL(text);
+	} catch {
+		throw inputError(ctx, itemIndex, field, `"${text}" is not a URL`);
+	}
+	if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+		throw inputError(ctx, itemIndex, field, `only http and https URLs are accepted, not ${url.protocol}`);
+	}
+	return url.toString();
+}
+
+export function checkedPropertyName(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	field: string,
+	value: unknown,
+): string {
+	return requiredText(ctx, itemIndex, field, value);
+}

@@ -1,0 +1,347 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestMethods,
+	IHttpRequestOptions,
+	IN8nHttpFullResponse,
+} from 'n8n-workflow';
+
+import { createLimiter } from '../helpers/concurrency';
+import { apiError, connectionError, operationError, providerError } from '../helpers/errors';
+import type { RetryPolicy, Session } from '../helpers/interfaces';
+import { pause } from '../helpers/pause';
+
+export const CREDENTIAL_TYPE = 'cometApi';
+export const DEFAULT_BASE_URL = 'https://api.cometapi.com';
+
+const RETRYABLE_STATUSES = new Set([408, 409, 429, 500, 502, 503, 504, 524]);
+const MAX_REDIRECTS = 5;
+const ERROR_BODY_LIMIT = 64 * 1024;
+
+export interface HttpCall {
+	method: IHttpRequestMethods;
+	/** An absolute URL, or a path under the credential's `/v1`. */
+	url: string;
+	qs?: IDataObject;
+	body?: IDataObject | Buffer;
+	headers?: IDataObject;
+	/** Starts paid work: never repeated once it may have reached the server. */
+	paid?: boolean;
+	/** Hand the response body back as a stream (file downloads). */
+	stream?: boolean;
+	/** What the user would call this request, for error messages: "Create video". */
+	action: string;
+	itemIndex: number;
+	videoId?: string;
+}
+
+export interface HttpAnswer<T = unknown> {
+	statusCode: number;
+	headers: Record<string, unknown>;
+	body: T;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { maxRetries: 4, baseDelayMs: 1000, maxDelayMs: 60_000 };
+
+export interface SessionLimits {
+	paidRequests: number;
+	downloads: number;
+	retry?: Partial<RetryPolicy>;
+}
+
+/** Reads the credential once per execution; everything an item's request needs travels in the session. */
+export async function openSession(ctx: IExecuteFunctions, limits: SessionLimits): Promise<Session> {
+	const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
+	const secret = typeof credentials.apiKey === 'string' ? credentials.apiKey : '';
+	const baseUrl = normalizeBaseUrl(credentials.baseUrl);
+	let origin: string;
+	try {
+		origin = new URL(baseUrl).origin;
+	} catch {
+		throw operationError(ctx, 0, `The CometAPI credential's Base URL "${baseUrl}" is not a URL`, {
+			secret,
+			description: 'Set it to https://api.cometapi.com or to your relay\'s address.',
+		});
+	}
+	return {
+		baseUrl,
+		origin,
+		secret,
+		signal: ctx.getExecutionCancelSignal(),
+		retry: { ...DEFAULT_RETRY, ...limits.retry },
+		paidRequests: createLimiter(limits.paidRequests),
+		downloads: createLimiter(limits.downloads),
+	};
+}
+
+/** `https://api.cometapi.com/`, `.../v1` and `...` all mean the same base. */
+export function normalizeBaseUrl(value: unknown): string {
+	const text = typeof value === 'string' && value.trim() ? value.trim() : DEFAULT_BASE_URL;
+	return text.replace(/\/+$/, '').replace(/\/v1$/, '');
+}
+
+export function resolveUrl(session: Session, url: string): string {
+	return /^https?:\/\//i.test(url) ? url : `${session.baseUrl}/v1${url}`;
+}
+
+/** Only the credential's own origin ever receives the API key. */
+export function isApiOrigin(session: Session, url: string): boolean {
+	try {
+		return new URL(url).origin === session.origin;
+	} catch {
+		return false;
+	}
+}
+
+export function headerValue(headers: Record<string, unknown>, name: string): string | undefined {
+	const value = headers[name.toLowerCase()];
+	if (Array.isArray(value)) return value.length ? String(value[0]) : undefined;
+	return value === undefined || value === null ? undefined : String(value);
+}
+
+/** A request that got no answer at all: the socket error code says how far it got. */
+interface Unanswered {
+	unanswered: string;
+}
+
+async function sendOnce(
+	ctx: IExecuteFunctions,
+	session: Session,
+	call: HttpCall,
+	url: string,
+): Promise<HttpAnswer | Unanswered> {
+	const options: IHttpRequestOptions = {
+		method: call.method,
+		url,
+		qs: call.qs,
+		body: call.body,
+		headers: call.headers,
+		json: !call.stream,
+		encoding: call.stream ? 'stream' : undefined,
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+		disableFollowRedirect: true,
+		abortSignal: session.signal,
+	};
+	let response: IN8nHttpFullResponse;
+	try {
+		response = (isApiOrigin(session, url)
+			? await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, options)
+			: await ctx.helpers.httpRequest(options)) as IN8nHttpFullResponse;
+	} catch (error) {
+		return { unanswered: errorCode(error) };
+	}
+	return {
+		statusCode: response.statusCode,
+		headers: (response.headers ?? {}) as Record<string, unknown>,
+		body: response.body,
+	};
+}
+
+/** Follows redirects by hand, so a hop to another origin never carries the key. */
+async function sendFollowingRedirects(
+	ctx: IExecuteFunctions,
+	session: Session,
+	call: HttpCall,
+): Promise<HttpAnswer | Unanswered> {
+	let url = resolveUrl(session, call.url);
+	let hopCall = call;
+	for (let hop = 0; ; hop++) {
+		const answer = await sendOnce(ctx, session, hopCall, url);
+		if ('unanswered' in answer) return answer;
+		const location = headerValue(answer.headers, 'location');
+		const isRedirect = answer.statusCode >= 300 && answer.statusCode < 400 && location;
+		if (!isRedirect || call.method !== 'GET') return answer;
+		discard(answer.body);
+		if (hop >= MAX_REDIRECTS) {
+			throw operationError(ctx, call.itemIndex, `${call.action} failed: too many redirects`, {
+				videoId: call.videoId,
+				secret: session.secret,
+			});
+		}
+		url = checkedHttpUrl(ctx, session, new URL(location, url).toString(), call);
+		// the Location URL is complete: the first request's query must not be added to it again
+		hopCall = { ...call, qs: undefined };
+	}
+}
+
+export function checkedHttpUrl(
+	ctx: IExecuteFunctions,
+	session: Session,
+	url: string,
+	call: Pick<HttpCall, 'action' | 'itemIndex' | 'videoId'>,
+): string {
+	let parsed: URL;
+	try {
+		parsed = new URL(url);
+	} catch {
+		throw operationError(ctx, call.itemIndex, `${call.action} failed: "${url}" is not a URL`, {
+			videoId: call.videoId,
+			secret: session.secret,
+		});
+	}
+	if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+		throw operationError(
+			ctx,
+			call.itemIndex,
+			`${call.action} failed: only http and https URLs are fetched, not ${parsed.protocol}`,
+			{ videoId: call.videoId, secret: session.secret },
+		);
+	}
+	return parsed.toString();
+}
+
+function discard(body: unknown) {
+	const stream = body as { resume?: () => void } | undefined;
+	stream?.resume?.();
+}
+
+export async function readText(body: unknown, limit = ERROR_BODY_LIMIT): Promise<string> {
+	if (typeof body === 'string') return body.slice(0, limit);
+	if (body instanceof Buffer) return body.toString('utf8', 0, limit);
+	const stream = body as AsyncIterable<Buffer | string> | undefined;
+	if (!stream || typeof stream[Symbol.asyncIterator] !== 'function') {
+		return body === undefined ? '' : JSON.stringify(body).slice(0, limit);
+	}
+	let text = '';
+	for await (const chunk of stream) {
+		text += typeof chunk === 'string' ? chunk : chunk.toString('utf8');
+		if (text.length >= limit) {
+			(stream as { destroy?: () => void }).destroy?.();
+			break;
+		}
+	}
+	return text.slice(0, limit);
+}
+
+function isRetryable(statusCode: number, body: unknown): boolean {
+	if (!RETRYABLE_STATUSES.has(statusCode)) return false;
+	return !(statusCode === 500 && providerError(body).code === 'invalid_request');
+}
+
+/** Server-asked delay from `retry-after-ms` or `Retry-After` (seconds or a date), if any. */
+export function serverDelayMs(headers: Record<string, unknown>): number | undefined {
+	const ms = Number(headerValue(headers, 'retry-after-ms'));
+	if (Number.isFinite(ms) && ms >= 0) return ms;
+	const retryAfter = headerValue(headers, 'retry-after');
+	if (retryAfter === undefined) return undefined;
+	const seconds = Number(retryAfter);
+	if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+	const date = Date.parse(retryAfter);
+	return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+function backoffMs(session: Session, attempt: number, headers?: Record<string, unknown>): number {
+	const asked = headers ? serverDelayMs(headers) : undefined;
+	if (asked !== undefined) return Math.min(asked, session.retry.maxDelayMs);
+	const exponential = session.retry.baseDelayMs * 2 ** attempt;
+	const jittered = exponential / 2 + Math.random() * (exponential / 2);
+	return Math.min(jittered, session.retry.maxDelayMs);
+}
+
+/** The socket error code, from a raw error or from the NodeApiError n8n wraps it in. */
+function errorCode(error: unknown): string {
+	const record = error as { code?: unknown; httpCode?: unknown; cause?: { code?: unknown } } | undefined;
+	const code = [record?.code, record?.cause?.code, record?.httpCode].find(
+		(value) => typeof value === 'string' && /^E[A-Z_]+$/.test(value),
+	);
+	return typeof code === 'string' ? code : 'UNKNOWN';
+}
+
+const CONNECTION_PROBLEMS: Record<string, string> = {
+	ECONNREFUSED: 'the connection was refused',
+	ECONNRESET: 'the connection was closed before an answer arrived',
+	ETIMEDOUT: 'the connection timed out',
+	ECONNABORTED: 'the connection was aborted',
+	EPIPE: 'the connection was closed while sending',
+	ENOTFOUND: 'the host name could not be resolved',
+	EAI_AGAIN: 'the host name could not be resolved',
+	ERR_CANCELED: 'the execution was cancelled',
+};
+
+function describeConnectionProblem(code: string): string {
+	return CONNECTION_PROBLEMS[code] ?? 'the connection failed before an answer arrived';
+}
+
+/** Nothing reached the server, so even a paid request may be sent again. */
+function neverReachedServer(code: string): boolean {
+	return code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN';
+}
+
+function cancelledError(ctx: IExecuteFunctions, session: Session, call: HttpCall) {
+	return operationError(ctx, call.itemIndex, `${call.action} stopped: the execution was cancelled`, {
+		videoId: call.videoId,
+		secret: session.secret,
+		description: call.videoId
+			? `The job goes on at the provider: Retrieve or Download video ${call.videoId} later.`
+			: undefined,
+	});
+}
+
+function unknownFateHint(call: HttpCall): string {
+	return (
+		'The request may have reached CometAPI and started a paid job, so it was not sent again. ' +
+		'Use the List operation to look for a new video before you run this item again.' +
+		(call.videoId ? ` The source video was ${call.videoId}.` : '')
+	);
+}
+
+/**
+ * Sends one request with the retry policy: safe requests are repeated on 408/409/429/5xx and
+ * connection failures; paid ones only when the connection was refused before anything was sent.
+ * Any answer of 400 or more becomes a NodeApiError naming the action and the video.
+ */
+export async function send<T = unknown>(
+	ctx: IExecuteFunctions,
+	session: Session,
+	call: HttpCall,
+): Promise<HttpAnswer<T>> {
+	for (let attempt = 0; ; attempt++) {
+		if (session.signal?.aborted) throw cancelledError(ctx, session, call);
+		const canRetry = attempt < session.retry.maxRetries;
+		const answer = await sendFollowingRedirects(ctx, session, call);
+		if (session.signal?.aborted) throw cancelledError(ctx, session, call);
+		if ('unanswered' in answer) {
+			const code = answer.unanswered;
+			if (canRetry && (!call.paid || neverReachedServer(code))) {
+				if (!(await pause(backoffMs(session, attempt), session.signal))) {
+					throw cancelledError(ctx, session, call);
+				}
+				continue;
+			}
+			throw connectionError(ctx, session, {
+				action: call.action,
+				itemIndex: call.itemIndex,
+				videoId: call.videoId,
+				cause: describeConnectionProblem(code),
+				hint: call.paid && !neverReachedServer(code) ? unknownFateHint(call) : undefined,
+			});
+		}
+		if (answer.statusCode < 400) return answer as HttpAnswer<T>;
+
+		const body = call.stream ? await readText(answer.body) : answer.body;
+		if (canRetry && !call.paid && isRetryable(answer.statusCode, body)) {
+			if (!(await pause(backoffMs(session, attempt, answer.headers), session.signal))) {
+				throw cancelledError(ctx, session, call);
+			}
+			continue;
+		}
+		throw apiError(ctx, session, {
+			status: answer.statusCode,
+			body,
+			action: call.action,
+			itemIndex: call.itemIndex,
+			videoId: call.videoId,
+		});
+	}
+}
+
+/** The JSON body of a request under the credential's base URL. */
+export async function apiRequest<T = IDataObject>(
+	ctx: IExecuteFunctions,
+	session: Session,
+	call: HttpCall,
+): Promise<T> {
+	const answer = await send<T>(ctx, session, call);
+	return answer.body;
+}
