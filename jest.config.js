@@ -5,6 +5,10 @@
 const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: { isolatedModules: true } }] };
 
 module.exports = {
+	// n8n-core keeps a handle open after WorkflowExecute finishes (none shows in
+	// --detectOpenHandles); without this, a green run never exits
+	forceExit: true,
+	reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
 	projects: [
 		{
 			displayName: 'unit',
