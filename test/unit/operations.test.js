@@ -77,12 +77,13 @@ describe('Retrieve', () => {
 });
 
 describe('Download', () => {
+	const WEBP = Buffer.concat([Buffer.from('RIFF\x10\x00\x00\x00WEBPVP8 ', 'latin1'), Buffer.from('thumbnail')]);
+	const JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.from('spritesheet')]);
 	test.each([
-		['video', 'video_1.mp4', 'video/mp4'],
-		['thumbnail', 'video_1.webp', 'image/webp'],
-		['spritesheet', 'video_1.jpg', 'image/jpeg'],
-	])('variant %s streams into binary as %s (%s)', async (variant, fileName, mimeType) => {
-		const bytes = Buffer.from(`bytes of the ${variant}`);
+		['video', 'video_1.mp4', 'video/mp4', MP4],
+		['thumbnail', 'video_1.webp', 'image/webp', WEBP],
+		['spritesheet', 'video_1.jpg', 'image/jpeg', JPEG],
+	])('variant %s streams into binary as %s (%s)', async (variant, fileName, mimeType, bytes) => {
 		const scope = nock(API)
 			.get('/v1/videos/video_1/content')
 			.query({ variant })
@@ -128,13 +129,46 @@ describe('Download', () => {
 		scope.done();
 	});
 
-	test('a body shorter than its Content-Length is an error, not a broken file', async () => {
+	const shortBody = { 'content-type': 'video/mp4', 'content-length': String(MP4.length + 100) };
+
+	test('a body shorter than its Content-Length is downloaded again from the start', async () => {
 		const scope = nock(API)
 			.get('/v1/videos/video_1/content')
 			.query({ variant: 'video' })
-			.reply(200, MP4, { 'content-type': 'video/mp4', 'content-length': String(MP4.length + 100) });
+			.reply(200, MP4, shortBody)
+			.get('/v1/videos/video_1/content')
+			.query({ variant: 'video' })
+			.reply(200, MP4, { 'content-type': 'video/mp4', 'content-length': String(MP4.length) });
+		const { items, error } = await runNode({ parameters: { operation: 'download', videoId: 'video_1' } });
+		expect(error).toBeUndefined();
+		expect((await readBinary(items[0].binary.data)).equals(MP4)).toBe(true);
+		expect(items[0].json.fileSize).toBe(MP4.length);
+		scope.done();
+	});
+
+	test('a body that stays short is an error naming the video, not a broken file', async () => {
+		const scope = nock(API)
+			.get('/v1/videos/video_1/content')
+			.query({ variant: 'video' })
+			.times(5) // the first try and 4 retries
+			.reply(200, MP4, shortBody);
+		const { error } = await runNode({
+			parameters: { operation: 'download', videoId: 'video_1' },
+		});
+		// node's http client itself notices the missing bytes and aborts the body
+		expect(error.message).toBe('Download video failed (video video_1): the transfer broke off (aborted)');
+		expect(error.description).toContain('downloads are safe to repeat');
+		scope.done();
+	});
+
+	test('an HTML page served as video/mp4 is refused by its leading bytes', async () => {
+		const scope = nock(API)
+			.get('/v1/videos/video_1/content')
+			.query({ variant: 'video' })
+			.reply(200, '<!doctype html><title>Access denied</title>', { 'content-type': 'video/mp4' });
 		const { error } = await runNode({ parameters: { operation: 'download', videoId: 'video_1' } });
-		expect(error.message).toMatch(/^Download video failed/);
+		expect(error.message).toBe('Download video failed: expected a video/mp4 file but got other content, labelled video/mp4');
+		expect(error.description).toContain('Access denied');
 		expect(error.context.videoId).toBe('video_1');
 		scope.done();
 	});

@@ -5,7 +5,7 @@ import { redact, videoIdOf } from '../helpers/errors';
 import type { Session } from '../helpers/interfaces';
 import { openSession } from '../transport';
 import type { VideoOperation } from './video/common';
-import { DEFAULT_PARALLEL_REQUESTS } from './video/common';
+import { DEFAULT_PARALLEL_REQUESTS, DEFAULT_RETRIES } from './video/common';
 import * as video from './video';
 
 type OperationName = 'chat' | 'create' | 'delete' | 'download' | 'list' | 'remix' | 'retrieve';
@@ -22,10 +22,11 @@ async function settle(work: () => Promise<INodeExecutionData[]>): Promise<Outcom
 	}
 }
 
-function parallelRequests(ctx: IExecuteFunctions): number {
-	const options = ctx.getNodeParameter('options', 0, {}) as { parallelRequests?: number };
-	const value = Math.floor(Number(options.parallelRequests ?? DEFAULT_PARALLEL_REQUESTS));
-	return Number.isFinite(value) && value >= 1 ? Math.min(value, 50) : DEFAULT_PARALLEL_REQUESTS;
+/** A whole-node setting, read from the first item's options (create and remix only). */
+function batchSetting(ctx: IExecuteFunctions, name: string, fallback: number, min: number, max: number): number {
+	const options = ctx.getNodeParameter('options', 0, {}) as Record<string, unknown>;
+	const value = Math.floor(Number(options[name] ?? fallback));
+	return Number.isFinite(value) && value >= min ? Math.min(value, max) : fallback;
 }
 
 function failedItem(error: Error, itemIndex: number, session?: Session): INodeExecutionData {
@@ -86,8 +87,10 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		throw asNodeError(this, (parsed[firstInvalid] as { error: Error }).error, firstInvalid);
 	}
 
-	const limit = operation === 'create' || operation === 'remix' ? parallelRequests(this) : DEFAULT_PARALLEL_REQUESTS;
-	const session = await openSession(this, { paidRequests: limit, downloads: limit });
+	const hasOptions = operation === 'create' || operation === 'remix';
+	const limit = hasOptions ? batchSetting(this, 'parallelRequests', DEFAULT_PARALLEL_REQUESTS, 1, 50) : DEFAULT_PARALLEL_REQUESTS;
+	const maxRetries = hasOptions ? batchSetting(this, 'maxRetries', DEFAULT_RETRIES, 0, 10) : DEFAULT_RETRIES;
+	const session = await openSession(this, { paidRequests: limit, downloads: limit, retry: { maxRetries } });
 
 	const outcomes = await Promise.all(
 		parsed.map(async (entry, itemIndex): Promise<Outcome> => {

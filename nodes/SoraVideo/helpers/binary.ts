@@ -31,9 +31,94 @@ const MAX_REFERENCE_IMAGE_BYTES = 50 * 1024 * 1024;
 /** Content types that mean an error page or message arrived instead of a file. */
 const NOT_A_FILE = /json|html|^text\//i;
 
+/** What a readable response body offers; typed here because community nodes may not import `stream`. */
+interface BodyStream {
+	read(): Buffer | null;
+	unshift(chunk: Buffer): void;
+	once(event: string, listener: (...args: unknown[]) => void): unknown;
+	removeListener(event: string, listener: (...args: unknown[]) => void): unknown;
+	readableEnded?: boolean;
+	destroy?: () => void;
+}
+
+/** The first bytes of a stream, put back so the stream still yields everything. */
+async function peekHead(stream: BodyStream): Promise<Buffer> {
+	return await new Promise<Buffer>((resolve, reject) => {
+		const finish = (head: Buffer | null, error?: unknown) => {
+			stream.removeListener('readable', onReadable);
+			stream.removeListener('end', onEnd);
+			stream.removeListener('error', onError);
+			if (error) reject(error);
+			else resolve(head ?? Buffer.alloc(0));
+		};
+		const onReadable = () => {
+			const head = stream.read();
+			if (head) stream.unshift(head);
+			finish(head);
+		};
+		const onEnd = () => finish(null);
+		const onError = (error: unknown) => finish(null, error);
+		stream.once('readable', onReadable);
+		stream.once('end', onEnd);
+		stream.once('error', onError);
+	});
+}
+
+/** Whether the leading bytes fit the expected type; an error page or JSON never does. */
+function headFits(mimeType: string, head: Buffer): boolean {
+	if (mimeType === 'video/mp4') return head.length >= 8 && head.toString('latin1', 4, 8) === 'ftyp';
+	if (mimeType.startsWith('image/')) return sniffImageType(head) !== undefined;
+	return true;
+}
+
+type Attempt = { stored: StoredFile } | { retry: string };
+
+async function downloadOnce(
+	ctx: IExecuteFunctions,
+	session: Session,
+	call: HttpCall,
+	file: FileSpec,
+): Promise<Attempt> {
+	const answer = await send(ctx, session, { ...call, stream: true });
+	const contentType = headerValue(answer.headers, 'content-type') ?? '';
+	const body = answer.body as BodyStream;
+	const head = NOT_A_FILE.test(contentType) ? undefined : await peekHead(body).catch(() => undefined);
+	if (!head || !headFits(file.mimeType, head)) {
+		const text = head ? head.toString('utf8', 0, 200) : await readText(answer.body, 500);
+		body.destroy?.();
+		if (!head && !NOT_A_FILE.test(contentType)) return { retry: 'the transfer broke off before the file began' };
+		throw operationError(
+			ctx,
+			call.itemIndex,
+			`${call.action} failed: expected a ${file.mimeType} file but got ${
+				NOT_A_FILE.test(contentType) ? contentType : `other content, labelled ${contentType || 'with no type'}`
+			}`,
+			{
+				videoId: call.videoId,
+				secret: session.secret,
+				description: `The server answered: ${text.trim().slice(0, 300)}`,
+			},
+		);
+	}
+	let binary: IBinaryData;
+	try {
+		binary = await ctx.helpers.prepareBinaryData(answer.body as BinarySource, file.fileName, file.mimeType);
+	} catch (error) {
+		return { retry: `the transfer broke off (${(error as Error).message})` };
+	}
+	const declared = Number(headerValue(answer.headers, 'content-length'));
+	const bytes = typeof binary.bytes === 'number' ? binary.bytes : Number.isFinite(declared) ? declared : undefined;
+	if (Number.isFinite(declared) && bytes !== undefined && bytes < declared) {
+		return { retry: `received ${bytes} of ${declared} bytes` };
+	}
+	return { stored: { binary, bytes } };
+}
+
 /**
  * Streams a response body into n8n's binary store (in filesystem or S3 mode it never sits whole in
- * memory). Downloads share the session's limit, held until the whole body has arrived.
+ * memory), after checking that its first bytes are the expected kind of file. A transfer that breaks
+ * off is started again from the beginning: downloads are safe to repeat. Downloads share the
+ * session's limit, held until the whole body has arrived.
  */
 export async function downloadToBinary(
 	ctx: IExecuteFunctions,
@@ -42,48 +127,20 @@ export async function downloadToBinary(
 	file: FileSpec,
 ): Promise<StoredFile> {
 	return await session.downloads(async () => {
-		const answer = await send(ctx, session, { ...call, stream: true });
-		const contentType = headerValue(answer.headers, 'content-type') ?? '';
-		if (NOT_A_FILE.test(contentType)) {
-			const text = await readText(answer.body, 500);
-			throw operationError(
-				ctx,
-				call.itemIndex,
-				`${call.action} failed: expected a ${file.mimeType} file but got ${contentType}`,
-				{
-					videoId: call.videoId,
-					secret: session.secret,
-					description: `The server answered: ${text.trim().slice(0, 300)}`,
-				},
-			);
+		let problem = '';
+		for (let attempt = 0; attempt <= session.retry.maxRetries; attempt++) {
+			const outcome = await downloadOnce(ctx, session, call, file);
+			if ('stored' in outcome) return outcome.stored;
+			problem = outcome.retry;
+			if (session.signal?.aborted) break;
 		}
-		let binary: IBinaryData;
-		try {
-			binary = await ctx.helpers.prepareBinaryData(
-				answer.body as BinarySource,
-				file.fileName,
-				file.mimeType,
-			);
-		} catch (error) {
-			throw connectionError(ctx, session, {
-				action: call.action,
-				itemIndex: call.itemIndex,
-				videoId: call.videoId,
-				cause: `the transfer broke off (${(error as Error).message})`,
-				hint: 'Run the item again: downloads are safe to repeat.',
-			});
-		}
-		const declared = Number(headerValue(answer.headers, 'content-length'));
-		const bytes = typeof binary.bytes === 'number' ? binary.bytes : Number.isFinite(declared) ? declared : undefined;
-		if (Number.isFinite(declared) && bytes !== undefined && bytes < declared) {
-			throw operationError(
-				ctx,
-				call.itemIndex,
-				`${call.action} failed: received ${bytes} of ${declared} bytes`,
-				{ videoId: call.videoId, secret: session.secret, description: 'Run the item again: downloads are safe to repeat.' },
-			);
-		}
-		return { binary, bytes };
+		throw connectionError(ctx, session, {
+			action: call.action,
+			itemIndex: call.itemIndex,
+			videoId: call.videoId,
+			cause: problem,
+			hint: 'Run the item again, or Download with the video ID: downloads are safe to repeat.',
+		});
 	});
 }
 

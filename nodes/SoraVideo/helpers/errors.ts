@@ -88,7 +88,8 @@ const STATUS_HINTS: Record<number, string> = {
 	400: 'The API refused the request as sent: check the parameters named in the message.',
 	401: 'The API key was refused: check the CometAPI credential.',
 	403: 'The API key may not use this model or endpoint: check your CometAPI plan.',
-	404: 'No such video for this API key: check the video ID (videos expire after a while).',
+	404: 'No such video for this API key, or its files have expired (see expires_at): check the video ID.',
+	410: "The video's files have expired (see expires_at): render it again.",
 	429: 'The API is rate limiting this key: lower the node\'s parallel requests or try again later.',
 };
 

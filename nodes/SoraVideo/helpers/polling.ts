@@ -55,6 +55,18 @@ function timedOut(
 	);
 }
 
+/** Status checks kept failing after their retries; the job itself may well finish. */
+function lostTrack(ctx: IExecuteFunctions, session: Session, video: Video, error: Error, itemIndex: number) {
+	const detail = (error as { description?: string }).description;
+	return operationError(ctx, itemIndex, `Lost track of video ${video.id} while waiting: ${error.message}`, {
+		videoId: video.id,
+		secret: session.secret,
+		description:
+			`Status checks kept failing (${describeProgress(video)}). The job goes on at the provider and may finish: ` +
+			`Retrieve or Download video ${video.id} later.${detail ? ` ${detail}` : ''}`,
+	});
+}
+
 function cancelled(ctx: IExecuteFunctions, session: Session, video: Video, itemIndex: number) {
 	return operationError(ctx, itemIndex, `Stopped waiting for video ${video.id}: the execution was cancelled`, {
 		videoId: video.id,
@@ -82,7 +94,11 @@ export async function waitForVideo(
 		if (left <= 0) throw timedOut(ctx, session, video, settings, itemIndex);
 		const waitMs = Math.min(Math.max(settings.pollIntervalMs, serverAskedMs ?? 0), left);
 		if (!(await pause(waitMs, session.signal))) throw cancelled(ctx, session, video, itemIndex);
-		const retrieved = await retrieveVideo(ctx, session, video.id, itemIndex);
+		const retrieved = await retrieveVideo(ctx, session, video.id, itemIndex).catch((error: Error) => error);
+		if (retrieved instanceof Error) {
+			if (session.signal?.aborted) throw cancelled(ctx, session, video, itemIndex);
+			throw lostTrack(ctx, session, video, retrieved, itemIndex);
+		}
 		video = { ...retrieved.video, id: retrieved.video.id ?? video.id };
 		serverAskedMs = retrieved.pollAfterMs;
 	}

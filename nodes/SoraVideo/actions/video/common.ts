@@ -19,6 +19,7 @@ export interface VideoOperation<Input> {
 }
 
 export const DEFAULT_PARALLEL_REQUESTS = 5;
+export const DEFAULT_RETRIES = 4;
 export const POLL_INTERVAL_RANGE = { min: 0.1, max: 3600 };
 export const TIMEOUT_RANGE = { min: 1, max: 86400 };
 
@@ -72,7 +73,7 @@ export function waitFields(operation: string): INodeProperties[] {
 }
 
 /** The options of a wait, shared by Create and Remix. */
-export const waitOptions: INodeProperties[] = [
+export const waitOptions: INodeProperties[] = byDisplayName([
 	{
 		displayName: 'Download Video',
 		name: 'download',
@@ -88,6 +89,15 @@ export const waitOptions: INodeProperties[] = [
 		default: DEFAULT_PARALLEL_REQUESTS,
 		description:
 			'How many paid requests (and downloads) this node runs at once across all items; every started job is then awaited together. Taken from the first item.',
+	},
+	{
+		displayName: 'Retries per Request',
+		name: 'maxRetries',
+		type: 'number',
+		typeOptions: { minValue: 0, maxValue: 10 },
+		default: DEFAULT_RETRIES,
+		description:
+			'How often a status check or download is retried after a network error, 429 or 5xx (with growing pauses). Requests that start paid work are never repeated. Taken from the first item.',
 	},
 	{
 		displayName: 'Poll Interval (Seconds)',
@@ -106,7 +116,7 @@ export const waitOptions: INodeProperties[] = [
 		description:
 			'Seconds to wait in total. The job goes on after a time-out: the error names its video ID for Retrieve or Download.',
 	},
-];
+]);
 
 export function readVideoId(ctx: IExecuteFunctions, itemIndex: number): string {
 	return checkedVideoId(ctx, itemIndex, ctx.getNodeParameter('videoId', itemIndex));
