@@ -23,7 +23,13 @@ async function settle(work: () => Promise<INodeExecutionData[]>): Promise<Outcom
 }
 
 /** A whole-node setting, read from the first item's options (create and remix only). */
-function batchSetting(ctx: IExecuteFunctions, name: string, fallback: number, min: number, max: number): number {
+function batchSetting(
+	ctx: IExecuteFunctions,
+	name: string,
+	fallback: number,
+	min: number,
+	max: number,
+): number {
 	const options = ctx.getNodeParameter('options', 0, {}) as Record<string, unknown>;
 	const value = Math.floor(Number(options[name] ?? fallback));
 	return Number.isFinite(value) && value >= min ? Math.min(value, max) : fallback;
@@ -34,7 +40,8 @@ function failedItem(error: Error, itemIndex: number, session?: Session): INodeEx
 	const secret = session?.secret ?? '';
 	const json: INodeExecutionData['json'] = { error: redact(error.message, secret) };
 	const description = (error as { description?: unknown }).description;
-	if (typeof description === 'string' && description) json.description = redact(description, secret);
+	if (typeof description === 'string' && description)
+		json.description = redact(description, secret);
 	if (videoId) json.videoId = videoId;
 	return { json, pairedItem: { item: itemIndex } };
 }
@@ -48,12 +55,16 @@ function asNodeError(ctx: IExecuteFunctions, error: Error, itemIndex: number): E
 function withOtherVideos(error: Error, failedIndex: number, outcomes: Outcome[]): Error {
 	const others = outcomes.flatMap((outcome, itemIndex) => {
 		if (itemIndex === failedIndex) return [];
-		const ids = 'items' in outcome
-			? outcome.items.map((item) => item.json.id).filter((id): id is string => typeof id === 'string')
-			: [videoIdOf(outcome.error)].filter((id): id is string => !!id);
+		const ids =
+			'items' in outcome
+				? outcome.items
+						.map((item) => item.json.id)
+						.filter((id): id is string => typeof id === 'string')
+				: [videoIdOf(outcome.error)].filter((id): id is string => !!id);
 		return ids.map((id) => `item ${itemIndex}: ${id}`);
 	});
-	if (!others.length || !(error instanceof NodeOperationError || error instanceof NodeApiError)) return error;
+	if (!others.length || !(error instanceof NodeOperationError || error instanceof NodeApiError))
+		return error;
 	const note = `Videos of the other items in this run: ${others.join(', ')}.`;
 	error.description = error.description ? `${error.description} ${note}` : note;
 	return error;
@@ -88,14 +99,24 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	}
 
 	const hasOptions = operation === 'create' || operation === 'remix';
-	const limit = hasOptions ? batchSetting(this, 'parallelRequests', DEFAULT_PARALLEL_REQUESTS, 1, 50) : DEFAULT_PARALLEL_REQUESTS;
-	const maxRetries = hasOptions ? batchSetting(this, 'maxRetries', DEFAULT_RETRIES, 0, 10) : DEFAULT_RETRIES;
-	const session = await openSession(this, { paidRequests: limit, downloads: limit, retry: { maxRetries } });
+	const limit = hasOptions
+		? batchSetting(this, 'parallelRequests', DEFAULT_PARALLEL_REQUESTS, 1, 50)
+		: DEFAULT_PARALLEL_REQUESTS;
+	const maxRetries = hasOptions
+		? batchSetting(this, 'maxRetries', DEFAULT_RETRIES, 0, 10)
+		: DEFAULT_RETRIES;
+	const session = await openSession(this, {
+		paidRequests: limit,
+		downloads: limit,
+		retry: { maxRetries },
+	});
 
 	const outcomes = await Promise.all(
 		parsed.map(async (entry, itemIndex): Promise<Outcome> => {
 			if ('error' in entry) return { error: entry.error as Error };
-			return await settle(async () => await handler.execute.call(this, entry.input, itemIndex, session));
+			return await settle(
+				async () => await handler.execute.call(this, entry.input, itemIndex, session),
+			);
 		}),
 	);
 

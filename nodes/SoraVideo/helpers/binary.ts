@@ -82,16 +82,21 @@ async function downloadOnce(
 	const answer = await send(ctx, session, { ...call, stream: true });
 	const contentType = headerValue(answer.headers, 'content-type') ?? '';
 	const body = answer.body as BodyStream;
-	const head = NOT_A_FILE.test(contentType) ? undefined : await peekHead(body).catch(() => undefined);
+	const head = NOT_A_FILE.test(contentType)
+		? undefined
+		: await peekHead(body).catch(() => undefined);
 	if (!head || !headFits(file.mimeType, head)) {
 		const text = head ? head.toString('utf8', 0, 200) : await readText(answer.body, 500);
 		body.destroy?.();
-		if (!head && !NOT_A_FILE.test(contentType)) return { retry: 'the transfer broke off before the file began' };
+		if (!head && !NOT_A_FILE.test(contentType))
+			return { retry: 'the transfer broke off before the file began' };
 		throw operationError(
 			ctx,
 			call.itemIndex,
 			`${call.action} failed: expected a ${file.mimeType} file but got ${
-				NOT_A_FILE.test(contentType) ? contentType : `other content, labelled ${contentType || 'with no type'}`
+				NOT_A_FILE.test(contentType)
+					? contentType
+					: `other content, labelled ${contentType || 'with no type'}`
 			}`,
 			{
 				videoId: call.videoId,
@@ -102,12 +107,21 @@ async function downloadOnce(
 	}
 	let binary: IBinaryData;
 	try {
-		binary = await ctx.helpers.prepareBinaryData(answer.body as BinarySource, file.fileName, file.mimeType);
+		binary = await ctx.helpers.prepareBinaryData(
+			answer.body as BinarySource,
+			file.fileName,
+			file.mimeType,
+		);
 	} catch (error) {
 		return { retry: `the transfer broke off (${(error as Error).message})` };
 	}
 	const declared = Number(headerValue(answer.headers, 'content-length'));
-	const bytes = typeof binary.bytes === 'number' ? binary.bytes : Number.isFinite(declared) ? declared : undefined;
+	const bytes =
+		typeof binary.bytes === 'number'
+			? binary.bytes
+			: Number.isFinite(declared)
+				? declared
+				: undefined;
 	if (Number.isFinite(declared) && bytes !== undefined && bytes < declared) {
 		return { retry: `received ${bytes} of ${declared} bytes` };
 	}
@@ -180,7 +194,11 @@ async function collect(stream: AsyncIterable<Buffer | string>, limit: number): P
 	return Buffer.concat(chunks);
 }
 
-function referenceImage(bytes: Buffer, fileName: string | undefined, mimeType: string): ReferenceImage {
+function referenceImage(
+	bytes: Buffer,
+	fileName: string | undefined,
+	mimeType: string,
+): ReferenceImage {
 	const extension = IMAGE_EXTENSIONS[mimeType];
 	const name = fileName && /\.\w+$/.test(fileName) ? fileName : `reference.${extension}`;
 	return { bytes, fileName: name, mimeType };

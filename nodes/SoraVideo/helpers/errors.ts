@@ -90,7 +90,7 @@ const STATUS_HINTS: Record<number, string> = {
 	403: 'The API key may not use this model or endpoint: check your CometAPI plan.',
 	404: 'No such video for this API key, or its files have expired (see expires_at): check the video ID.',
 	410: "The video's files have expired (see expires_at): render it again.",
-	429: 'The API is rate limiting this key: lower the node\'s parallel requests or try again later.',
+	429: "The API is rate limiting this key: lower the node's parallel requests or try again later.",
 };
 
 function hintFor(status: number): string {
@@ -100,7 +100,11 @@ function hintFor(status: number): string {
 }
 
 /** An error answer from the API, with the provider's own message and the HTTP status. */
-export function apiError(ctx: IExecuteFunctions, session: Session, failure: ApiFailure): NodeApiError {
+export function apiError(
+	ctx: IExecuteFunctions,
+	session: Session,
+	failure: ApiFailure,
+): NodeApiError {
 	const provider = providerError(failure.body);
 	const providerMessage = provider.message ?? `HTTP ${failure.status}`;
 	const subject = failure.videoId ? ` (video ${failure.videoId})` : '';

@@ -11,7 +11,9 @@ export function outputItem(
 	json: IDataObject,
 	binary?: Record<string, IBinaryData>,
 ): INodeExecutionData {
-	return binary ? { json, binary, pairedItem: { item: itemIndex } } : { json, pairedItem: { item: itemIndex } };
+	return binary
+		? { json, binary, pairedItem: { item: itemIndex } }
+		: { json, pairedItem: { item: itemIndex } };
 }
 
 export function fileNameOf(videoId: string, variant: Variant): string {

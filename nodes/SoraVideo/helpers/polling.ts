@@ -6,13 +6,23 @@ import type { Session, Video, WaitSettings } from './interfaces';
 import { pause } from './pause';
 
 const COMPLETED = new Set(['completed', 'succeeded', 'success', 'complete', 'done']);
-const FAILED = new Set(['failed', 'failure', 'error', 'cancelled', 'canceled', 'expired', 'rejected']);
+const FAILED = new Set([
+	'failed',
+	'failure',
+	'error',
+	'cancelled',
+	'canceled',
+	'expired',
+	'rejected',
+]);
 
 export type Phase = 'completed' | 'failed' | 'running';
 
 /** Statuses compare case-insensitively; words we do not know count as still running. */
 export function phaseOf(status: unknown): Phase {
-	const word = String(status ?? '').trim().toLowerCase();
+	const word = String(status ?? '')
+		.trim()
+		.toLowerCase();
 	if (COMPLETED.has(word)) return 'completed';
 	if (FAILED.has(word)) return 'failed';
 	return 'running';
@@ -56,23 +66,39 @@ function timedOut(
 }
 
 /** Status checks kept failing after their retries; the job itself may well finish. */
-function lostTrack(ctx: IExecuteFunctions, session: Session, video: Video, error: Error, itemIndex: number) {
+function lostTrack(
+	ctx: IExecuteFunctions,
+	session: Session,
+	video: Video,
+	error: Error,
+	itemIndex: number,
+) {
 	const detail = (error as { description?: string }).description;
-	return operationError(ctx, itemIndex, `Lost track of video ${video.id} while waiting: ${error.message}`, {
-		videoId: video.id,
-		secret: session.secret,
-		description:
-			`Status checks kept failing (${describeProgress(video)}). The job goes on at the provider and may finish: ` +
-			`Retrieve or Download video ${video.id} later.${detail ? ` ${detail}` : ''}`,
-	});
+	return operationError(
+		ctx,
+		itemIndex,
+		`Lost track of video ${video.id} while waiting: ${error.message}`,
+		{
+			videoId: video.id,
+			secret: session.secret,
+			description:
+				`Status checks kept failing (${describeProgress(video)}). The job goes on at the provider and may finish: ` +
+				`Retrieve or Download video ${video.id} later.${detail ? ` ${detail}` : ''}`,
+		},
+	);
 }
 
 function cancelled(ctx: IExecuteFunctions, session: Session, video: Video, itemIndex: number) {
-	return operationError(ctx, itemIndex, `Stopped waiting for video ${video.id}: the execution was cancelled`, {
-		videoId: video.id,
-		secret: session.secret,
-		description: `The job goes on at the provider: Retrieve or Download video ${video.id} later.`,
-	});
+	return operationError(
+		ctx,
+		itemIndex,
+		`Stopped waiting for video ${video.id}: the execution was cancelled`,
+		{
+			videoId: video.id,
+			secret: session.secret,
+			description: `The job goes on at the provider: Retrieve or Download video ${video.id} later.`,
+		},
+	);
 }
 
 /**
@@ -94,7 +120,9 @@ export async function waitForVideo(
 		if (left <= 0) throw timedOut(ctx, session, video, settings, itemIndex);
 		const waitMs = Math.min(Math.max(settings.pollIntervalMs, serverAskedMs ?? 0), left);
 		if (!(await pause(waitMs, session.signal))) throw cancelled(ctx, session, video, itemIndex);
-		const retrieved = await retrieveVideo(ctx, session, video.id, itemIndex).catch((error: Error) => error);
+		const retrieved = await retrieveVideo(ctx, session, video.id, itemIndex).catch(
+			(error: Error) => error,
+		);
 		if (retrieved instanceof Error) {
 			if (session.signal?.aborted) throw cancelled(ctx, session, video, itemIndex);
 			throw lostTrack(ctx, session, video, retrieved, itemIndex);

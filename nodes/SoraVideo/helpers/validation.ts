@@ -11,7 +11,12 @@ export function requiredText(
 	field: string,
 	value: unknown,
 ): string {
-	const text = typeof value === 'string' ? value.trim() : value === undefined || value === null ? '' : String(value).trim();
+	const text =
+		typeof value === 'string'
+			? value.trim()
+			: value === undefined || value === null
+				? ''
+				: String(value).trim();
 	if (!text) throw inputError(ctx, itemIndex, field, 'is empty', `Give the ${field} a value.`);
 	return text;
 }
@@ -30,7 +35,11 @@ export function checkedVideoId(ctx: IExecuteFunctions, itemIndex: number, value:
 	return id;
 }
 
-export function checkedSize(ctx: IExecuteFunctions, itemIndex: number, value: unknown): string | undefined {
+export function checkedSize(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	value: unknown,
+): string | undefined {
 	const size = typeof value === 'string' ? value.trim() : '';
 	if (!size) return undefined;
 	if (!/^\d{2,5}x\d{2,5}$/.test(size)) {
@@ -98,7 +107,12 @@ export function checkedUrl(
 		throw inputError(ctx, itemIndex, field, `"${text}" is not a URL`);
 	}
 	if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-		throw inputError(ctx, itemIndex, field, `only http and https URLs are accepted, not ${url.protocol}`);
+		throw inputError(
+			ctx,
+			itemIndex,
+			field,
+			`only http and https URLs are accepted, not ${url.protocol}`,
+		);
 	}
 	return url.toString();
 }

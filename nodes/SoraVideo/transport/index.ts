@@ -60,7 +60,7 @@ export async function openSession(ctx: IExecuteFunctions, limits: SessionLimits)
 	} catch {
 		throw operationError(ctx, 0, `The CometAPI credential's Base URL "${baseUrl}" is not a URL`, {
 			secret,
-			description: 'Set it to https://api.cometapi.com or to your relay\'s address.',
+			description: "Set it to https://api.cometapi.com or to your relay's address.",
 		});
 	}
 	return {
@@ -125,9 +125,11 @@ async function sendOnce(
 	};
 	let response: IN8nHttpFullResponse;
 	try {
-		response = (isApiOrigin(session, url)
-			? await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, options)
-			: await ctx.helpers.httpRequest(options)) as IN8nHttpFullResponse;
+		response = (
+			isApiOrigin(session, url)
+				? await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, options)
+				: await ctx.helpers.httpRequest(options)
+		) as IN8nHttpFullResponse;
 	} catch (error) {
 		return { unanswered: errorCode(error) };
 	}
@@ -241,7 +243,9 @@ function backoffMs(session: Session, attempt: number, headers?: Record<string, u
 
 /** The socket error code, from a raw error or from the NodeApiError n8n wraps it in. */
 function errorCode(error: unknown): string {
-	const record = error as { code?: unknown; httpCode?: unknown; cause?: { code?: unknown } } | undefined;
+	const record = error as
+		| { code?: unknown; httpCode?: unknown; cause?: { code?: unknown } }
+		| undefined;
 	const code = [record?.code, record?.cause?.code, record?.httpCode].find(
 		(value) => typeof value === 'string' && /^E[A-Z_]+$/.test(value),
 	);
@@ -269,13 +273,18 @@ function neverReachedServer(code: string): boolean {
 }
 
 function cancelledError(ctx: IExecuteFunctions, session: Session, call: HttpCall) {
-	return operationError(ctx, call.itemIndex, `${call.action} stopped: the execution was cancelled`, {
-		videoId: call.videoId,
-		secret: session.secret,
-		description: call.videoId
-			? `The job goes on at the provider: Retrieve or Download video ${call.videoId} later.`
-			: undefined,
-	});
+	return operationError(
+		ctx,
+		call.itemIndex,
+		`${call.action} stopped: the execution was cancelled`,
+		{
+			videoId: call.videoId,
+			secret: session.secret,
+			description: call.videoId
+				? `The job goes on at the provider: Retrieve or Download video ${call.videoId} later.`
+				: undefined,
+		},
+	);
 }
 
 function unknownFateHint(call: HttpCall): string {

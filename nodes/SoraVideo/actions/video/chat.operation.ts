@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import { downloadToBinary } from '../../helpers/binary';
 import type { ChatAnswer } from '../../helpers/chat';
@@ -10,7 +15,7 @@ import { checkedPropertyName, checkedUrl, requiredText } from '../../helpers/val
 import type { HttpAnswer } from '../../transport';
 import { checkedHttpUrl, headerValue, readText } from '../../transport';
 import { startChat } from '../../transport/videos';
-import { binaryPropertyField, showFor } from './common';
+import { binaryPropertyField, promptField, showFor } from './common';
 
 const OPERATION = 'chat';
 const MAX_JSON_ANSWER = 10 * 1024 * 1024;
@@ -28,17 +33,10 @@ export const description: INodeProperties[] = [
 		description: 'The chat-format video model. An expression can name any other.',
 		displayOptions: showFor([OPERATION]),
 	},
-	{
-		displayName: 'Prompt',
-		name: 'prompt',
-		type: 'string',
-		typeOptions: { rows: 4 },
-		required: true,
-		default: '',
+	promptField(OPERATION, {
 		placeholder: 'A girl dancing in the rain, duration: 10 seconds',
 		description: 'What the video shows. Ask for a duration in the text (up to 15 seconds).',
-		displayOptions: showFor([OPERATION]),
-	},
+	}),
 	{
 		displayName: 'Image URL',
 		name: 'imageUrl',
@@ -70,7 +68,12 @@ export async function parse(this: IExecuteFunctions, itemIndex: number): Promise
 	return {
 		model: requiredText(this, itemIndex, 'model', this.getNodeParameter('model', itemIndex)),
 		prompt: requiredText(this, itemIndex, 'prompt', this.getNodeParameter('prompt', itemIndex, '')),
-		imageUrl: checkedUrl(this, itemIndex, 'imageUrl', this.getNodeParameter('imageUrl', itemIndex, '')),
+		imageUrl: checkedUrl(
+			this,
+			itemIndex,
+			'imageUrl',
+			this.getNodeParameter('imageUrl', itemIndex, ''),
+		),
 		binaryPropertyName: checkedPropertyName(
 			this,
 			itemIndex,
@@ -101,12 +104,22 @@ async function readAnswer(
 		return readChatJson(await readText(answer.body, MAX_JSON_ANSWER));
 	} catch (error) {
 		if (error instanceof ChatStreamError) {
-			throw apiError(ctx, session, { status: answer.statusCode, body: { error: { message: error.message } }, action, itemIndex });
+			throw apiError(ctx, session, {
+				status: answer.statusCode,
+				body: { error: { message: error.message } },
+				action,
+				itemIndex,
+			});
 		}
 		if (error instanceof SyntaxError) {
-			throw operationError(ctx, itemIndex, `${action} failed: the answer was neither events nor JSON`, {
-				secret: session.secret,
-			});
+			throw operationError(
+				ctx,
+				itemIndex,
+				`${action} failed: the answer was neither events nor JSON`,
+				{
+					secret: session.secret,
+				},
+			);
 		}
 		throw connectionError(ctx, session, {
 			action,
@@ -138,7 +151,10 @@ export async function execute(
 			description: tail ? `The answer ended with: "${tail}"` : 'The answer was empty.',
 		});
 	}
-	const videoUrl = checkedHttpUrl(this, session, found, { action: 'Download chat video', itemIndex });
+	const videoUrl = checkedHttpUrl(this, session, found, {
+		action: 'Download chat video',
+		itemIndex,
+	});
 	const fileName = fileNameFor(videoUrl, answer);
 	const json: IDataObject = {
 		content: answer.content,
@@ -155,10 +171,15 @@ export async function execute(
 	).catch((error: Error) => error);
 	if (stored instanceof Error) {
 		if (session.signal?.aborted) {
-			throw operationError(this, itemIndex, 'Download chat video stopped: the execution was cancelled', {
-				secret: session.secret,
-				description: `The video is at ${videoUrl}`,
-			});
+			throw operationError(
+				this,
+				itemIndex,
+				'Download chat video stopped: the execution was cancelled',
+				{
+					secret: session.secret,
+					description: `The video is at ${videoUrl}`,
+				},
+			);
 		}
 		// the video is paid for: keep the answer and its link rather than failing the item
 		json.downloadError = stored.message;

@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import type { Session, WaitSettings } from '../../helpers/interfaces';
 import { checkedPropertyName, checkedRange, checkedVideoId } from '../../helpers/validation';
@@ -30,6 +35,41 @@ export function byDisplayName(options: INodeProperties[]): INodeProperties[] {
 
 export function showFor(operation: string[], more: IDataObject = {}) {
 	return { show: { resource: ['video'], operation, ...more } };
+}
+
+export function promptField(
+	operation: string,
+	text: { placeholder: string; description: string; required?: boolean },
+): INodeProperties {
+	return {
+		displayName: 'Prompt',
+		name: 'prompt',
+		type: 'string',
+		typeOptions: { rows: 4 },
+		required: text.required ?? true,
+		default: '',
+		placeholder: text.placeholder,
+		description: text.description,
+		displayOptions: showFor([operation]),
+	};
+}
+
+/** The options collection of Create and Remix. */
+export function optionsField(operation: string, options: INodeProperties[]): INodeProperties {
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: showFor([operation]),
+		options: byDisplayName(options),
+	};
+}
+
+/** Retrieve and Delete take nothing but a video ID. */
+export async function parseVideoId(this: IExecuteFunctions, itemIndex: number): Promise<string> {
+	return readVideoId(this, itemIndex);
 }
 
 export function videoIdField(operation: string, description: string): INodeProperties {
@@ -79,7 +119,8 @@ export const waitOptions: INodeProperties[] = byDisplayName([
 		name: 'download',
 		type: 'boolean',
 		default: true,
-		description: 'Whether to attach the finished MP4 as binary data when the wait ends in "completed"',
+		description:
+			'Whether to attach the finished MP4 as binary data when the wait ends in "completed"',
 	},
 	{
 		displayName: 'Parallel Requests',
@@ -103,7 +144,11 @@ export const waitOptions: INodeProperties[] = byDisplayName([
 		displayName: 'Poll Interval (Seconds)',
 		name: 'pollInterval',
 		type: 'number',
-		typeOptions: { minValue: POLL_INTERVAL_RANGE.min, maxValue: POLL_INTERVAL_RANGE.max, numberPrecision: 1 },
+		typeOptions: {
+			minValue: POLL_INTERVAL_RANGE.min,
+			maxValue: POLL_INTERVAL_RANGE.max,
+			numberPrecision: 1,
+		},
 		default: 10,
 		description: 'Seconds between status checks while waiting',
 	},
@@ -127,7 +172,10 @@ export function readOptions(ctx: IExecuteFunctions, itemIndex: number): IDataObj
 }
 
 /** The wait settings of an item, or undefined when it does not wait. */
-export function readWaitSettings(ctx: IExecuteFunctions, itemIndex: number): WaitSettings | undefined {
+export function readWaitSettings(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+): WaitSettings | undefined {
 	if (!ctx.getNodeParameter('waitForCompletion', itemIndex, true)) return undefined;
 	const options = readOptions(ctx, itemIndex);
 	const pollInterval = checkedRange(
@@ -152,7 +200,12 @@ export function readWaitSettings(ctx: IExecuteFunctions, itemIndex: number): Wai
 		timeoutMs: Math.round(timeout * 1000),
 		download,
 		binaryPropertyName: download
-			? checkedPropertyName(ctx, itemIndex, 'binaryPropertyName', ctx.getNodeParameter('binaryPropertyName', itemIndex, 'data'))
+			? checkedPropertyName(
+					ctx,
+					itemIndex,
+					'binaryPropertyName',
+					ctx.getNodeParameter('binaryPropertyName', itemIndex, 'data'),
+				)
 			: '',
 	};
 }

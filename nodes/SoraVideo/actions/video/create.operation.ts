@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import type { ReferenceImage } from '../../helpers/binary';
 import { referenceImageFromBinary, referenceImageFromUrl } from '../../helpers/binary';
@@ -16,7 +21,15 @@ import {
 	requiredText,
 } from '../../helpers/validation';
 import { createVideo } from '../../transport/videos';
-import { byDisplayName, readOptions, readWaitSettings, showFor, waitFields, waitOptions } from './common';
+import {
+	optionsField,
+	promptField,
+	readOptions,
+	readWaitSettings,
+	showFor,
+	waitFields,
+	waitOptions,
+} from './common';
 
 const OPERATION = 'create';
 
@@ -24,7 +37,11 @@ function modelsWith(predicate: (name: string) => boolean) {
 	return MODEL_NAMES.filter(predicate);
 }
 
-function choicesFor(field: 'seconds' | 'sizes', models: string[], label: (value: string) => string) {
+function choicesFor(
+	field: 'seconds' | 'sizes',
+	models: string[],
+	label: (value: string) => string,
+) {
 	return MODEL_PROFILES[models[0]][field].map((value) => ({ name: label(value), value }));
 }
 
@@ -63,8 +80,12 @@ const durationFields: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: '8',
-		description: 'Length of the video in seconds, for a model not listed above. Empty: the API default.',
-		displayOptions: { hide: { model: MODEL_NAMES }, show: { resource: ['video'], operation: [OPERATION] } },
+		description:
+			'Length of the video in seconds, for a model not listed above. Empty: the API default.',
+		displayOptions: {
+			hide: { model: MODEL_NAMES },
+			show: { resource: ['video'], operation: [OPERATION] },
+		},
 	},
 ];
 
@@ -87,7 +108,10 @@ const sizeFields: INodeProperties[] = [
 		default: '',
 		placeholder: '1280x720',
 		description: 'Width x height in pixels, for a model not listed above. Empty: the API default.',
-		displayOptions: { hide: { model: MODEL_NAMES }, show: { resource: ['video'], operation: [OPERATION] } },
+		displayOptions: {
+			hide: { model: MODEL_NAMES },
+			show: { resource: ['video'], operation: [OPERATION] },
+		},
 	},
 ];
 
@@ -99,7 +123,11 @@ export const description: INodeProperties[] = [
 		options: [
 			{ name: 'Sora 2', value: 'sora-2', description: 'Faster, for drafts and iteration' },
 			{ name: 'Sora 2 Pro', value: 'sora-2-pro', description: 'Higher quality, slower' },
-			{ name: 'Sora 2 All (CometAPI)', value: 'sora-2-all', description: '10 or 15 s; characters and storyboards' },
+			{
+				name: 'Sora 2 All (CometAPI)',
+				value: 'sora-2-all',
+				description: '10 or 15 s; characters and storyboards',
+			},
 			{
 				name: 'Sora 2 Pro All (CometAPI)',
 				value: 'sora-2-pro-all',
@@ -110,96 +138,84 @@ export const description: INodeProperties[] = [
 		description: 'The video model. An expression can name any other model CometAPI offers.',
 		displayOptions: showFor([OPERATION]),
 	},
-	{
-		displayName: 'Prompt',
-		name: 'prompt',
-		type: 'string',
-		typeOptions: { rows: 4 },
-		default: '',
+	promptField(OPERATION, {
 		placeholder: 'A paper airplane glides across a sunlit desk, slow motion',
 		description:
 			'What the video shows: subject, camera, light, mood. Not needed when a storyboard is set in the options.',
-		displayOptions: showFor([OPERATION]),
-	},
+		required: false,
+	}),
 	...durationFields,
 	...sizeFields,
 	...waitFields(OPERATION),
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		displayOptions: showFor([OPERATION]),
-		options: byDisplayName([
-			...waitOptions,
-			{
-				displayName: 'Reference Image Field',
-				name: 'referenceImageBinaryProperty',
-				type: 'string',
-				default: '',
-				placeholder: 'data',
-				description:
-					'Name of an input binary field holding an image to start from (PNG, JPEG or WebP, ideally the size of the video)',
-			},
-			{
-				displayName: 'Reference Image URL',
-				name: 'referenceImageUrl',
-				type: 'string',
-				default: '',
-				placeholder: 'https://example.com/first-frame.png',
-				description: 'An image to start from, fetched by the node (without your API key) and uploaded',
-			},
-			{
-				displayName: 'Character Video URL',
-				name: 'characterUrl',
-				type: 'string',
-				default: '',
-				description: 'A video of a character to cast (sora-2-all and sora-2-pro-all only)',
-			},
-			{
-				displayName: 'Character Timestamps',
-				name: 'characterTimestamps',
-				type: 'string',
-				default: '',
-				placeholder: '1,3',
-				description: 'Start and end second of the character in the character video, as "start,end"',
-			},
-			{
-				displayName: 'Storyboard',
-				name: 'storyboard',
-				type: 'fixedCollection',
-				typeOptions: { multipleValues: true, sortable: true },
-				default: {},
-				placeholder: 'Add Shot',
-				description:
-					'Shots that replace the prompt with the storyboard format of sora-2-all and sora-2-pro-all. Their durations must add up to the duration.',
-				options: [
-					{
-						displayName: 'Shot',
-						name: 'shots',
-						values: [
-							{
-								displayName: 'Duration (Seconds)',
-								name: 'duration',
-								type: 'number',
-								typeOptions: { minValue: 0.1, numberPrecision: 1 },
-								default: 5,
-							},
-							{
-								displayName: 'Scene',
-								name: 'scene',
-								type: 'string',
-								typeOptions: { rows: 2 },
-								default: '',
-								placeholder: 'The plane takes off into a red sky',
-							},
-						],
-					},
-				],
-			},
-		]),
-	},
+	optionsField(OPERATION, [
+		...waitOptions,
+		{
+			displayName: 'Reference Image Field',
+			name: 'referenceImageBinaryProperty',
+			type: 'string',
+			default: '',
+			placeholder: 'data',
+			description:
+				'Name of an input binary field holding an image to start from (PNG, JPEG or WebP, ideally the size of the video)',
+		},
+		{
+			displayName: 'Reference Image URL',
+			name: 'referenceImageUrl',
+			type: 'string',
+			default: '',
+			placeholder: 'https://example.com/first-frame.png',
+			description:
+				'An image to start from, fetched by the node (without your API key) and uploaded',
+		},
+		{
+			displayName: 'Character Video URL',
+			name: 'characterUrl',
+			type: 'string',
+			default: '',
+			description: 'A video of a character to cast (sora-2-all and sora-2-pro-all only)',
+		},
+		{
+			displayName: 'Character Timestamps',
+			name: 'characterTimestamps',
+			type: 'string',
+			default: '',
+			placeholder: '1,3',
+			description: 'Start and end second of the character in the character video, as "start,end"',
+		},
+		{
+			displayName: 'Storyboard',
+			name: 'storyboard',
+			type: 'fixedCollection',
+			typeOptions: { multipleValues: true, sortable: true },
+			default: {},
+			placeholder: 'Add Shot',
+			description:
+				'Shots that replace the prompt with the storyboard format of sora-2-all and sora-2-pro-all. Their durations must add up to the duration.',
+			options: [
+				{
+					displayName: 'Shot',
+					name: 'shots',
+					values: [
+						{
+							displayName: 'Duration (Seconds)',
+							name: 'duration',
+							type: 'number',
+							typeOptions: { minValue: 0.1, numberPrecision: 1 },
+							default: 5,
+						},
+						{
+							displayName: 'Scene',
+							name: 'scene',
+							type: 'string',
+							typeOptions: { rows: 2 },
+							default: '',
+							placeholder: 'The plane takes off into a red sky',
+						},
+					],
+				},
+			],
+		},
+	]),
 ];
 
 export interface CreateInput {
@@ -215,13 +231,23 @@ function readShots(ctx: IExecuteFunctions, itemIndex: number, options: IDataObje
 		const field = `options.storyboard.shots[${index}]`;
 		const duration = Number(row.duration);
 		if (!Number.isFinite(duration) || duration <= 0) {
-			throw inputError(ctx, itemIndex, `${field}.duration`, `${String(row.duration)} is not a positive duration`);
+			throw inputError(
+				ctx,
+				itemIndex,
+				`${field}.duration`,
+				`${String(row.duration)} is not a positive duration`,
+			);
 		}
 		return { duration, scene: requiredText(ctx, itemIndex, `${field}.scene`, row.scene) };
 	});
 }
 
-function checkStoryboardLength(ctx: IExecuteFunctions, itemIndex: number, shots: Shot[], seconds?: string) {
+function checkStoryboardLength(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	shots: Shot[],
+	seconds?: string,
+) {
 	if (!shots.length || seconds === undefined) return;
 	const total = totalDuration(shots);
 	if (Math.abs(total - Number(seconds)) > 0.01) {
@@ -262,16 +288,30 @@ export async function parse(this: IExecuteFunctions, itemIndex: number): Promise
 	const prompt = shots.length
 		? storyboardPrompt(shots)
 		: requiredText(this, itemIndex, 'prompt', this.getNodeParameter('prompt', itemIndex, ''));
-	const seconds = checkedSeconds(this, itemIndex, model, this.getNodeParameter('seconds', itemIndex, ''));
+	const seconds = checkedSeconds(
+		this,
+		itemIndex,
+		model,
+		this.getNodeParameter('seconds', itemIndex, ''),
+	);
 	checkStoryboardLength(this, itemIndex, shots, seconds);
 	const size = checkedSize(this, itemIndex, this.getNodeParameter('size', itemIndex, ''));
 
-	const fields: Record<string, string> = { model, prompt, ...readCharacter(this, itemIndex, options) };
+	const fields: Record<string, string> = {
+		model,
+		prompt,
+		...readCharacter(this, itemIndex, options),
+	};
 	if (seconds) fields.seconds = seconds;
 	if (size) fields.size = size;
 
 	const imageField = String(options.referenceImageBinaryProperty ?? '').trim();
-	const imageUrl = checkedUrl(this, itemIndex, 'options.referenceImageUrl', options.referenceImageUrl);
+	const imageUrl = checkedUrl(
+		this,
+		itemIndex,
+		'options.referenceImageUrl',
+		options.referenceImageUrl,
+	);
 	if (imageField && imageUrl) {
 		throw inputError(
 			this,
@@ -294,7 +334,11 @@ function multipartForm(fields: Record<string, string>, image?: ReferenceImage): 
 	const form = new FormData();
 	for (const [name, value] of Object.entries(fields)) form.append(name, value);
 	if (image) {
-		form.append('input_reference', new Blob([new Uint8Array(image.bytes)], { type: image.mimeType }), image.fileName);
+		form.append(
+			'input_reference',
+			new Blob([new Uint8Array(image.bytes)], { type: image.mimeType }),
+			image.fileName,
+		);
 	}
 	return form;
 }

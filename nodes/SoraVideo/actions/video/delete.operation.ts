@@ -4,15 +4,13 @@ import { operationError } from '../../helpers/errors';
 import type { Session } from '../../helpers/interfaces';
 import { outputItem } from '../../helpers/jobs';
 import { deleteVideo } from '../../transport/videos';
-import { readVideoId, videoIdField } from './common';
+import { parseVideoId, videoIdField } from './common';
 
 export const description: INodeProperties[] = [
 	videoIdField('delete', 'The video to delete, with all its files'),
 ];
 
-export async function parse(this: IExecuteFunctions, itemIndex: number): Promise<string> {
-	return readVideoId(this, itemIndex);
-}
+export { parseVideoId as parse };
 
 export async function execute(
 	this: IExecuteFunctions,
@@ -22,10 +20,15 @@ export async function execute(
 ): Promise<INodeExecutionData[]> {
 	const answer = await deleteVideo(this, session, videoId, itemIndex);
 	if (answer?.deleted === false) {
-		throw operationError(this, itemIndex, `Delete video failed (video ${videoId}): the API kept the video`, {
-			videoId,
-			secret: session.secret,
-		});
+		throw operationError(
+			this,
+			itemIndex,
+			`Delete video failed (video ${videoId}): the API kept the video`,
+			{
+				videoId,
+				secret: session.secret,
+			},
+		);
 	}
 	const id = typeof answer?.id === 'string' ? answer.id : videoId;
 	return [outputItem(itemIndex, { id, deleted: true })];

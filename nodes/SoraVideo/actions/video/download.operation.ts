@@ -22,7 +22,7 @@ export const description: INodeProperties[] = [
 			{ name: 'Spritesheet (JPEG)', value: 'spritesheet' },
 		],
 		default: 'video',
-		description: 'Which of the finished video\'s files to download',
+		description: "Which of the finished video's files to download",
 		displayOptions: showFor([OPERATION]),
 	},
 	binaryPropertyField(OPERATION),

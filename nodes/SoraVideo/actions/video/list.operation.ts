@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import { inputError } from '../../helpers/errors';
 import type { Session, Video } from '../../helpers/interfaces';
@@ -54,7 +59,14 @@ export async function parse(this: IExecuteFunctions, itemIndex: number): Promise
 	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
 	const limit = returnAll
 		? PAGE_SIZE
-		: checkedRange(this, itemIndex, 'limit', this.getNodeParameter('limit', itemIndex, 50), 1, PAGE_SIZE);
+		: checkedRange(
+				this,
+				itemIndex,
+				'limit',
+				this.getNodeParameter('limit', itemIndex, 50),
+				1,
+				PAGE_SIZE,
+			);
 	const order = String(this.getNodeParameter('order', itemIndex, 'desc'));
 	if (order !== 'asc' && order !== 'desc') {
 		throw inputError(this, itemIndex, 'order', `"${order}" is not an order; use asc or desc`);

@@ -4,33 +4,26 @@ import type { Session, WaitSettings } from '../../helpers/interfaces';
 import { finishJob } from '../../helpers/jobs';
 import { requiredText } from '../../helpers/validation';
 import { remixVideo } from '../../transport/videos';
-import { readVideoId, readWaitSettings, showFor, videoIdField, waitFields, waitOptions } from './common';
+import {
+	optionsField,
+	promptField,
+	readVideoId,
+	readWaitSettings,
+	videoIdField,
+	waitFields,
+	waitOptions,
+} from './common';
 
 const OPERATION = 'remix';
 
 export const description: INodeProperties[] = [
 	videoIdField(OPERATION, 'The finished video to remix: its ID from Create or Retrieve'),
-	{
-		displayName: 'Prompt',
-		name: 'prompt',
-		type: 'string',
-		typeOptions: { rows: 4 },
-		required: true,
-		default: '',
+	promptField(OPERATION, {
 		placeholder: 'Same scene, at night, with neon reflections',
 		description: 'The change to make. One clear change per remix works best.',
-		displayOptions: showFor([OPERATION]),
-	},
+	}),
 	...waitFields(OPERATION),
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		displayOptions: showFor([OPERATION]),
-		options: waitOptions,
-	},
+	optionsField(OPERATION, waitOptions),
 ];
 
 export interface RemixInput {

@@ -3,15 +3,13 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import type { Session } from '../../helpers/interfaces';
 import { outputItem } from '../../helpers/jobs';
 import { retrieveVideo } from '../../transport/videos';
-import { readVideoId, videoIdField } from './common';
+import { parseVideoId, videoIdField } from './common';
 
 export const description: INodeProperties[] = [
 	videoIdField('retrieve', 'The video to check: its ID from Create or Remix'),
 ];
 
-export async function parse(this: IExecuteFunctions, itemIndex: number): Promise<string> {
-	return readVideoId(this, itemIndex);
-}
+export { parseVideoId as parse };
 
 export async function execute(
 	this: IExecuteFunctions,
