@@ -78,6 +78,26 @@ describe('a batch of items', () => {
 		expect(stats.maxInFlightCreates).toBe(2);
 	});
 
+	test('a large batch of status checks keeps at most 16 requests open', async () => {
+		let open = 0;
+		let maxOpen = 0;
+		const scope = nock(API)
+			.persist()
+			.get(/\/v1\/videos\/video_\d+$/)
+			.delay(30)
+			.reply((uri) => [200, video(uri.split('/').pop(), { status: 'completed' })]);
+		scope.on('request', () => {
+			open++;
+			maxOpen = Math.max(maxOpen, open);
+		});
+		scope.on('replied', () => open--);
+		const many = Array.from({ length: 60 }, (_, i) => ({ json: { id: `video_${i}` } }));
+		const result = await runNode({ parameters: { operation: 'retrieve', videoId: '={{ $json.id }}' }, items: many });
+		expect(result.error).toBeUndefined();
+		expect(result.items.map((item) => item.json.id)).toEqual(many.map((item) => item.json.id));
+		expect(maxOpen).toBe(16);
+	});
+
 	test('one failed job does not stall or lose the others (Continue On Fail)', async () => {
 		renderFarm([300, 200, 300], { failing: [1] });
 		const result = await runNode({ parameters: parameters(), items: items(3), continueOnFail: true });

@@ -27,6 +27,8 @@ export interface Session {
 	secret: string;
 	signal?: AbortSignal;
 	retry: RetryPolicy;
+	/** Every request's wait for its answer's headers, so a big batch never opens hundreds of sockets. */
+	requests: Limiter;
 	paidRequests: Limiter;
 	downloads: Limiter;
 }

@@ -16,6 +16,7 @@ export const DEFAULT_BASE_URL = 'https://api.cometapi.com';
 
 const RETRYABLE_STATUSES = new Set([408, 409, 429, 500, 502, 503, 504, 524]);
 const MAX_REDIRECTS = 5;
+const MAX_OPEN_REQUESTS = 16;
 const ERROR_BODY_LIMIT = 64 * 1024;
 
 export interface HttpCall {
@@ -69,6 +70,7 @@ export async function openSession(ctx: IExecuteFunctions, limits: SessionLimits)
 		secret,
 		signal: ctx.getExecutionCancelSignal(),
 		retry: { ...DEFAULT_RETRY, ...limits.retry },
+		requests: createLimiter(MAX_OPEN_REQUESTS),
 		paidRequests: createLimiter(limits.paidRequests),
 		downloads: createLimiter(limits.downloads),
 	};
@@ -308,7 +310,7 @@ export async function send<T = unknown>(
 	for (let attempt = 0; ; attempt++) {
 		if (session.signal?.aborted) throw cancelledError(ctx, session, call);
 		const canRetry = attempt < session.retry.maxRetries;
-		const answer = await sendFollowingRedirects(ctx, session, call);
+		const answer = await session.requests(async () => await sendFollowingRedirects(ctx, session, call));
 		if (session.signal?.aborted) throw cancelledError(ctx, session, call);
 		if ('unanswered' in answer) {
 			const code = answer.unanswered;
