@@ -310,7 +310,9 @@ export async function send<T = unknown>(
 	for (let attempt = 0; ; attempt++) {
 		if (session.signal?.aborted) throw cancelledError(ctx, session, call);
 		const canRetry = attempt < session.retry.maxRetries;
-		const answer = await session.requests(async () => await sendFollowingRedirects(ctx, session, call));
+		const answer = await session.requests(
+			async () => await sendFollowingRedirects(ctx, session, call),
+		);
 		if (session.signal?.aborted) throw cancelledError(ctx, session, call);
 		if ('unanswered' in answer) {
 			const code = answer.unanswered;
