@@ -115,6 +115,7 @@ function runNode({
 	items = [{ json: {} }],
 	credentials = { apiKey: 'sk-unit-secret', baseUrl: 'https://api.cometapi.test' },
 	continueOnFail = false,
+	onError = continueOnFail ? 'continueRegularOutput' : undefined,
 	onStart,
 }) {
 	const node = {
@@ -125,7 +126,7 @@ function runNode({
 		position: [0, 0],
 		parameters: { resource: 'video', ...parameters },
 		credentials: { cometApi: { id: '1', name: 'CometAPI' } },
-		...(continueOnFail ? { onError: 'continueRegularOutput' } : {}),
+		...(onError ? { onError } : {}),
 	};
 	const workflow = new Workflow({ id: 'unit', nodes: [node], connections: {}, nodeTypes, active: false });
 	const hooks = new ExecutionLifecycleHooks('manual', 'unit-execution', { id: 'unit', nodes: [node], connections: {} });
@@ -166,6 +167,7 @@ function runNode({
 		return {
 			run,
 			items: task?.data?.main?.[0] ?? [],
+			outputs: task?.data?.main ?? [],
 			error: task?.error ?? run.data.resultData.error,
 		};
 	})();

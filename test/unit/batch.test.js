@@ -113,6 +113,20 @@ describe('a batch of items', () => {
 		expect(result.items[2].binary.data.fileName).toBe('video_2.mp4');
 	});
 
+	test('with the error output on, the failed item goes there and its message names the video', async () => {
+		renderFarm([300, 200, 300], { failing: [1] });
+		const result = await runNode({ parameters: parameters(), items: items(3), onError: 'continueErrorOutput' });
+		expect(result.error).toBeUndefined();
+		const [success, failure] = result.outputs;
+		expect(success.map((item) => [item.json.id, item.pairedItem])).toEqual([
+			['video_0', { item: 0 }],
+			['video_2', { item: 2 }],
+		]);
+		expect(failure.map((item) => [item.json, item.pairedItem])).toEqual([
+			[{ error: 'Video video_1 failed: job 1 broke' }, { item: 1 }],
+		]);
+	});
+
 	test('without Continue On Fail the error names the failed job and the videos the other items paid for', async () => {
 		renderFarm([300, 200, 300], { failing: [1] });
 		const result = await runNode({ parameters: parameters(), items: items(3) });

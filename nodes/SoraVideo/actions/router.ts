@@ -35,13 +35,27 @@ function batchSetting(
 	return Number.isFinite(value) && value >= min ? Math.min(value, max) : fallback;
 }
 
-function failedItem(error: Error, itemIndex: number, session?: Session): INodeExecutionData {
-	const videoId = videoIdOf(error);
+/**
+ * A failed item under "On Error: Continue". To the regular output it is `{ error, description,
+ * videoId }`. To the error output n8n moves only items that carry the error itself, and it then
+ * shows them as `{ error }` alone, so there the message (which names the video) must say it all.
+ */
+function failedItem(
+	ctx: IExecuteFunctions,
+	error: Error,
+	itemIndex: number,
+	session?: Session,
+): INodeExecutionData {
 	const secret = session?.secret ?? '';
+	if (ctx.getNode().onError === 'continueErrorOutput') {
+		const nodeError = asNodeError(ctx, error, itemIndex) as NodeApiError | NodeOperationError;
+		nodeError.message = redact(nodeError.message, secret);
+		return { json: { error: nodeError.message }, error: nodeError, pairedItem: { item: itemIndex } };
+	}
+	const videoId = videoIdOf(error);
 	const json: INodeExecutionData['json'] = { error: redact(error.message, secret) };
 	const description = (error as { description?: unknown }).description;
-	if (typeof description === 'string' && description)
-		json.description = redact(description, secret);
+	if (typeof description === 'string' && description) json.description = redact(description, secret);
 	if (videoId) json.videoId = videoId;
 	return { json, pairedItem: { item: itemIndex } };
 }
@@ -125,7 +139,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		if ('items' in outcome) {
 			output.push(...outcome.items.map((item) => ({ ...item, pairedItem: { item: itemIndex } })));
 		} else if (continueOnFail) {
-			output.push(failedItem(outcome.error, itemIndex, session));
+			output.push(failedItem(this, outcome.error, itemIndex, session));
 		} else {
 			throw withOtherVideos(asNodeError(this, outcome.error, itemIndex), itemIndex, outcomes);
 		}

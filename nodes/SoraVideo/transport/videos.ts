@@ -3,6 +3,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import type { Session, Video } from '../helpers/interfaces';
 import type { HttpCall } from './index';
 import { apiRequest, headerValue, send } from './index';
+import type { MultipartBody } from './multipart';
 
 export interface VideoList extends IDataObject {
 	data: Video[];
@@ -10,22 +11,13 @@ export interface VideoList extends IDataObject {
 	last_id?: string | null;
 }
 
-/** The whole multipart body, built by the platform's FormData, as bytes plus its content type. */
-async function encodeMultipart(form: FormData): Promise<{ body: Buffer; contentType: string }> {
-	const encoded = new Response(form);
-	return {
-		body: Buffer.from(await encoded.arrayBuffer()),
-		contentType: encoded.headers.get('content-type') ?? 'multipart/form-data',
-	};
-}
-
 export async function createVideo(
 	ctx: IExecuteFunctions,
 	session: Session,
-	form: FormData,
+	form: MultipartBody,
 	itemIndex: number,
 ): Promise<Video> {
-	const { body, contentType } = await encodeMultipart(form);
+	const { body, contentType } = form;
 	return await session.paidRequests(
 		async () =>
 			await apiRequest<Video>(ctx, session, {

@@ -20,6 +20,8 @@ import {
 	checkedUrl,
 	requiredText,
 } from '../../helpers/validation';
+import type { MultipartBody } from '../../transport/multipart';
+import { encodeMultipart } from '../../transport/multipart';
 import { createVideo } from '../../transport/videos';
 import {
 	optionsField,
@@ -330,17 +332,18 @@ export async function parse(this: IExecuteFunctions, itemIndex: number): Promise
 	return { fields, image, imageUrl, wait: readWaitSettings(this, itemIndex) };
 }
 
-function multipartForm(fields: Record<string, string>, image?: ReferenceImage): FormData {
-	const form = new FormData();
-	for (const [name, value] of Object.entries(fields)) form.append(name, value);
-	if (image) {
-		form.append(
-			'input_reference',
-			new Blob([new Uint8Array(image.bytes)], { type: image.mimeType }),
-			image.fileName,
-		);
-	}
-	return form;
+function createRequest(fields: Record<string, string>, image?: ReferenceImage): MultipartBody {
+	const files = image
+		? [
+				{
+					name: 'input_reference',
+					fileName: image.fileName,
+					mimeType: image.mimeType,
+					bytes: image.bytes,
+				},
+			]
+		: [];
+	return encodeMultipart(fields, files);
 }
 
 export async function execute(
@@ -352,6 +355,6 @@ export async function execute(
 	const image = input.imageUrl
 		? await referenceImageFromUrl(this, session, itemIndex, input.imageUrl)
 		: input.image;
-	const started = await createVideo(this, session, multipartForm(input.fields, image), itemIndex);
+	const started = await createVideo(this, session, createRequest(input.fields, image), itemIndex);
 	return await finishJob(this, session, started, input.wait, itemIndex);
 }
