@@ -27,6 +27,7 @@ const {
 	runN8nCli,
 	startN8n,
 } = require('./harness');
+const { createTimings } = require('./harness/timings');
 const { startStandIn, fixtures } = require('../stand-in');
 const {
 	CREDENTIAL_REF,
@@ -53,22 +54,8 @@ let standIn;
 /** @type {string} */
 let packageDir;
 
-/** @type {Array<{ version: string, step: string, ms: number }>} */
-const timings = [];
-/**
- * @template T
- * @param {string} version
- * @param {string} step
- * @param {() => Promise<T>} fn
- */
-async function timed(version, step, fn) {
-	const started = Date.now();
-	try {
-		return await fn();
-	} finally {
-		timings.push({ version, step, ms: Date.now() - started });
-	}
-}
+const timings = createTimings();
+const { timed } = timings;
 
 beforeAll(async () => {
 	packageDir = preparePackage();
@@ -77,11 +64,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
 	if (standIn) await standIn.close();
-	const byHost = new Map();
-	for (const t of timings) byHost.set(t.version, (byHost.get(t.version) || 0) + t.ms);
-	const lines = timings.map((t) => `  n8n ${t.version.padEnd(9)} ${t.step.padEnd(48)} ${(t.ms / 1000).toFixed(1)} s`);
-	for (const [version, ms] of byHost) lines.push(`  n8n ${version.padEnd(9)} ${'TOTAL'.padEnd(48)} ${(ms / 1000).toFixed(1)} s`);
-	console.log(`Sora examples e2e timings:\n${lines.join('\n')}`);
+	timings.report('Sora examples e2e timings');
 });
 
 const EXAMPLES = ['text-to-video', 'scheduled-content-pipeline', 'webhook-generation', 'long-render-wait-loop'];
@@ -261,7 +244,7 @@ describe.each(hostVersions())('n8n %s', (version) => {
 				signal: AbortSignal.timeout(60_000),
 			});
 			const body = Buffer.from(await response.arrayBuffer());
-			timings.push({ version, step: 'webhook POST -> MP4 round trip', ms: Date.now() - started });
+			timings.add(version, 'webhook POST -> MP4 round trip', Date.now() - started);
 			expect(response.status).toBe(200);
 			expect(response.headers.get('content-type')).toMatch(/^video\/mp4/);
 			expect(body.equals(fixtures.video)).toBe(true);

@@ -19,6 +19,7 @@ const {
 	readBinary,
 	startN8n,
 } = require('./harness');
+const { createTimings } = require('./harness/timings');
 const {
 	dataWorkflow,
 	failingWorkflow,
@@ -35,30 +36,14 @@ const { PROBE_NODE_TYPE, writeProbePackage } = require('./fixtures/probe-package
 // by the harness itself: 180 s per CLI call, 120 s for n8n start).
 jest.setTimeout(600_000);
 
-/** @type {Array<{ version: string, step: string, ms: number }>} */
-const timings = [];
-/**
- * @template T
- * @param {string} version
- * @param {string} step
- * @param {() => Promise<T>} fn
- * @returns {Promise<T>}
- */
-async function timed(version, step, fn) {
-	const started = Date.now();
-	try {
-		return await fn();
-	} finally {
-		timings.push({ version, step, ms: Date.now() - started });
-	}
-}
+const timings = createTimings();
+const { timed } = timings;
 
 const probePackage = writeProbePackage();
 
 afterAll(() => {
 	probePackage.cleanup();
-	const lines = timings.map((t) => `  n8n ${t.version.padEnd(9)} ${t.step.padEnd(46)} ${(t.ms / 1000).toFixed(1)} s`);
-	console.log(`e2e harness timings:\n${lines.join('\n')}`);
+	timings.report('e2e harness timings', { totals: false });
 });
 
 describe('harness output parsing (no host needed)', () => {
@@ -186,7 +171,7 @@ describe.each(hostVersions())('n8n %s', (version) => {
 			const server = await timed(version, 'activate + n8n start until webhook live', () =>
 				startN8n(folder, { activate: [webhookWorkflow.id], webhook: { path: WEBHOOK_PATH, method: 'POST' } }),
 			);
-			timings.push({ version, step: '  of which n8n start until webhook live', ms: server.startupMs });
+			timings.add(version, '  of which n8n start until webhook live', server.startupMs);
 			try {
 				const started = Date.now();
 				const response = await fetch(`${server.url}?q=42`, {
@@ -195,7 +180,7 @@ describe.each(hostVersions())('n8n %s', (version) => {
 					body: JSON.stringify({ message: 'ping' }),
 					signal: AbortSignal.timeout(30_000),
 				});
-				timings.push({ version, step: 'webhook request round trip', ms: Date.now() - started });
+				timings.add(version, 'webhook request round trip', Date.now() - started);
 				expect(response.status).toBe(201);
 				expect(await response.json()).toEqual({ echo: 'ping', query: '42', via: 'n8n' });
 			} finally {

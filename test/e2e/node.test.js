@@ -16,6 +16,7 @@ const {
 	nodeOutput,
 	readBinary,
 } = require('./harness');
+const { createTimings } = require('./harness/timings');
 const { startStandIn, fixtures } = require('../stand-in');
 const { PROMPTS, STORYBOARD, badInputWorkflow, createOnly, mainWorkflow } = require('./fixtures/sora-workflows');
 const { cometCredential, newApiKey, paidOf, preparePackage, requestsSince, sha256 } = require('./lib/sora-e2e');
@@ -30,22 +31,8 @@ let standIn;
 /** @type {string} */
 let packageDir;
 
-/** @type {Array<{ version: string, step: string, ms: number }>} */
-const timings = [];
-/**
- * @template T
- * @param {string} version
- * @param {string} step
- * @param {() => Promise<T>} fn
- */
-async function timed(version, step, fn) {
-	const started = Date.now();
-	try {
-		return await fn();
-	} finally {
-		timings.push({ version, step, ms: Date.now() - started });
-	}
-}
+const timings = createTimings();
+const { timed } = timings;
 
 /** @type {import('./harness/cli').WorkflowFixture} built once the stand-in's file host URL is known */
 let main;
@@ -62,11 +49,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
 	if (standIn) await standIn.close();
-	const byHost = new Map();
-	for (const t of timings) byHost.set(t.version, (byHost.get(t.version) || 0) + t.ms);
-	const lines = timings.map((t) => `  n8n ${t.version.padEnd(9)} ${t.step.padEnd(48)} ${(t.ms / 1000).toFixed(1)} s`);
-	for (const [version, ms] of byHost) lines.push(`  n8n ${version.padEnd(9)} ${'TOTAL'.padEnd(48)} ${(ms / 1000).toFixed(1)} s`);
-	console.log(`Sora node e2e timings:\n${lines.join('\n')}`);
+	timings.report('Sora node e2e timings');
 });
 
 /** Creates videos directly on the stand-in (no n8n) until at least `count` are live, so List pages. */

@@ -1,0 +1,256 @@
+/**
+ * n8n 2.8.4 in queue mode (Redis + Postgres, one main, two workers) running the Sora examples
+ * against the CometAPI stand-in. See test/queue/README.md.
+ *   npx jest --config test/queue/jest.config.js
+ */
+const {
+	ensurePackages,
+	startCluster,
+} = require('../../scripts/queue-mode/cluster');
+const { startStandIn, fixtures } = require('../stand-in');
+const {
+	cometCredential,
+	fastPolling,
+	findNode,
+	loadExample,
+	newApiKey,
+	paidOf,
+	preparePackage,
+	requestsSince,
+} = require('../e2e/lib/sora-e2e');
+
+jest.setTimeout(600_000);
+
+const apiKey = newApiKey();
+/** @type {any} */ let standIn;
+/** @type {any} */ let cluster;
+const numbers = {};
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const RENDER_B = 6000;
+const N_B = 3;
+
+/** A copy of the webhook example on another path (own webhookId, so both can be live). */
+function hookWorkflow(id, path, poll, settings) {
+	const wf = loadExample('webhook-generation', id);
+	fastPolling(wf, poll);
+	const hook = findNode(wf, 'Webhook');
+	hook.parameters.path = path;
+	delete hook.webhookId; // the harness derives a stable, unique one from the workflow id
+	for (const n of wf.nodes) delete n.id;
+	if (settings) wf.settings = { ...wf.settings, ...settings };
+	return wf;
+}
+
+/** The Wait-loop example started by a webhook (answers at once) instead of the Manual Trigger. */
+function loopWorkflow(id, path, waitSeconds) {
+	const wf = loadExample('long-render-wait-loop', id);
+	const trigger = wf.nodes.find((n) => n.type === 'n8n-nodes-base.manualTrigger');
+	trigger.type = 'n8n-nodes-base.webhook';
+	trigger.typeVersion = 2;
+	trigger.parameters = { httpMethod: 'POST', path, options: {} };
+	findNode(wf, 'Start Render').parameters.prompt = '={{ $json.body.prompt }}';
+	findNode(wf, 'Wait 30 Seconds').parameters.amount = waitSeconds;
+	for (const n of wf.nodes) {
+		delete n.id;
+		delete n.webhookId;
+	}
+	return wf;
+}
+
+const post = (path, prompt, timeoutMs = 120_000) =>
+	fetch(cluster.main.webhookUrl(path), {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ prompt }),
+		signal: AbortSignal.timeout(timeoutMs),
+	});
+
+/** rows of execution_entity for a workflow: [id, status, startedAt ms, stoppedAt ms] */
+function executions(workflowId) {
+	return cluster
+		.sql(
+			`select id, status, coalesce(extract(epoch from "startedAt")*1000,0)::bigint, coalesce(extract(epoch from "stoppedAt")*1000,0)::bigint ` +
+				`from execution_entity where "workflowId"='${workflowId}' order by id`,
+		)
+		.map(([id, status, s, e]) => ({ id, status, startedAt: Number(s), stoppedAt: Number(e) }));
+}
+
+async function waitUntil(check, timeoutMs, what) {
+	const started = Date.now();
+	for (;;) {
+		const v = await check();
+		if (v) return v;
+		if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+		await sleep(250);
+	}
+}
+
+/** execution ids per worker, from "Worker started execution <id>" log lines */
+function startedByWorker() {
+	return cluster.workers.map((w) => [...w.log().matchAll(/Worker started execution (\d+)/g)].map((m) => m[1]));
+}
+
+beforeAll(async () => {
+	ensurePackages();
+	const packageDir = preparePackage();
+	standIn = await startStandIn({ apiKey, renderMs: 1000 });
+	const t0 = Date.now();
+	cluster = await startCluster({
+		packageDir,
+		workers: 2,
+		concurrency: 1,
+		credentials: [cometCredential({ apiKey, baseUrl: standIn.baseUrl })],
+		workflows: [
+			hookWorkflow('qHook', 'sora-video', 0.25),
+			hookWorkflow('qInplace', 'sora-inplace', 0.25),
+			hookWorkflow('qTimeout', 'sora-timeout', 0.25, { executionTimeout: 3 }),
+			loopWorkflow('qLoopShort', 'sora-loop-short', 1),
+			loopWorkflow('qLoopLong', 'sora-loop-long', 65),
+		],
+		publish: ['qHook', 'qInplace', 'qTimeout', 'qLoopShort', 'qLoopLong'],
+		webhook: { path: 'sora-loop-long', method: 'POST' },
+	});
+	numbers.startupS = (Date.now() - t0) / 1000;
+});
+
+afterAll(async () => {
+	if (cluster) await cluster.stop();
+	if (standIn) await standIn.close();
+	console.log(`queue-mode numbers:\n${JSON.stringify(numbers, null, 2)}`);
+});
+
+describe('n8n 2.8.4 queue mode: main + 2 workers (concurrency 1), Redis, Postgres, binary data in the database', () => {
+	it('(a) ten webhook executions fired together: ten MP4s, ten paid creates, spread over both workers', async () => {
+		const mark = standIn.requests.length;
+		const started = Date.now();
+		const prompts = Array.from({ length: 10 }, (_, i) => `[render:1000] clip ${i} of ten`);
+		const responses = await Promise.all(
+			prompts.map(async (p) => {
+				const r = await post('sora-video', p);
+				return { status: r.status, type: r.headers.get('content-type'), body: Buffer.from(await r.arrayBuffer()) };
+			}),
+		);
+		numbers.a_tenWebhooksS = (Date.now() - started) / 1000;
+		for (const r of responses) {
+			expect(`${r.status} ${r.type}`).toMatch(/^200 video\/mp4/);
+			expect(r.body.equals(fixtures.video)).toBe(true);
+		}
+		const paid = paidOf(requestsSince(standIn, mark));
+		expect(paid).toHaveLength(10);
+		expect(paid.map((p) => p.bodySummary.fields.prompt).sort()).toEqual([...prompts].sort());
+		expect(new Set(paid.map((p) => p.jobId)).size).toBe(10);
+
+		const ids = executions('qHook').map((e) => e.id);
+		expect(ids).toHaveLength(10);
+		const perWorker = startedByWorker().map((list) => list.filter((id) => ids.includes(id)));
+		numbers.a_executionsPerWorker = perWorker.map((l) => l.length);
+		expect(perWorker[0].length).toBeGreaterThan(0);
+		expect(perWorker[1].length).toBeGreaterThan(0);
+		expect(perWorker[0].length + perWorker[1].length).toBe(10);
+		expect(executions('qHook').every((e) => e.status === 'success')).toBe(true);
+	});
+
+	describe('one worker left, concurrency 1', () => {
+		beforeAll(async () => {
+			await cluster.workers[1].stop();
+		});
+
+		it(`(b) ${N_B} renders of ${RENDER_B / 1000} s: wait in place serialises, a Wait node of 65 s frees the worker`, async () => {
+			const prompt = (i) => `[render:${RENDER_B}] parallel ${i}`;
+			// wait in place
+			let started = Date.now();
+			const rs = await Promise.all(Array.from({ length: N_B }, (_, i) => post('sora-inplace', prompt(i)).then(async (r) => [r.status, Buffer.from(await r.arrayBuffer())])));
+			numbers.b_waitInPlaceTotalS = (Date.now() - started) / 1000;
+			for (const [status, body] of rs) {
+				expect(status).toBe(200);
+				expect(body.equals(fixtures.video)).toBe(true);
+			}
+
+			// Wait-node loop, Wait 1 s: below 65 s the Wait node sleeps inside the worker (slot held)
+			let mark = standIn.requests.length;
+			started = Date.now();
+			await Promise.all(Array.from({ length: N_B }, (_, i) => post('sora-loop-short', prompt(`s${i}`)).then((r) => r.text())));
+			await waitUntil(() => {
+				const ex = executions('qLoopShort');
+				return ex.length === N_B && ex.every((e) => e.status === 'success');
+			}, 180_000, 'short loops');
+			numbers.b_loopWait1sTotalS = (Date.now() - started) / 1000;
+			const creates1 = paidOf(requestsSince(standIn, mark)).map((r) => r.time);
+			numbers.b_loopWait1sCreateSpreadS = (Math.max(...creates1) - Math.min(...creates1)) / 1000;
+
+			// Wait-node loop, Wait 65 s: the execution is stored as waiting, the worker takes the next job
+			mark = standIn.requests.length;
+			started = Date.now();
+			await Promise.all(Array.from({ length: N_B }, (_, i) => post('sora-loop-long', prompt(`l${i}`)).then((r) => r.text())));
+			await waitUntil(() => {
+				const ex = executions('qLoopLong');
+				return ex.length === N_B && ex.every((e) => e.status === 'success');
+			}, 240_000, 'long loops');
+			numbers.b_loopWait65sTotalS = (Date.now() - started) / 1000;
+			const paidLong = paidOf(requestsSince(standIn, mark));
+			expect(paidLong).toHaveLength(N_B);
+			const creates = paidLong.map((r) => r.time);
+			numbers.b_loopWait65sCreateSpreadS = (Math.max(...creates) - Math.min(...creates)) / 1000;
+			console.log(`(b) wait in place: ${numbers.b_waitInPlaceTotalS} s; loop with Wait 1 s: ${numbers.b_loopWait1sTotalS} s; loop with Wait 65 s: ${numbers.b_loopWait65sTotalS} s (creates within ${numbers.b_loopWait65sCreateSpreadS} s)`);
+			// in place: one after another on the single slot
+			expect(numbers.b_waitInPlaceTotalS).toBeGreaterThan((N_B * RENDER_B) / 1000 - 1);
+			// 65 s loop: all renders started within one render time (the worker was free while they waited)
+			expect(numbers.b_loopWait65sCreateSpreadS).toBeLessThan(RENDER_B / 1000);
+		});
+
+		it('(c) stopping a wait-in-place execution from the main instance stops the worker promptly', async () => {
+			const mark = standIn.requests.length;
+			const pending = post('sora-inplace', '[never] cancel me', 120_000).then(
+				(r) => r.status,
+				(e) => `error ${e.message}`,
+			);
+			const exec = await waitUntil(() => executions('qInplace').find((e) => e.status === 'running'), 60_000, 'running execution');
+			const job = await waitUntil(() => paidOf(requestsSince(standIn, mark))[0], 30_000, 'create');
+			await sleep(1500); // let it poll a few times
+
+			// owner (REST setup, no auth needed on a fresh instance), then the stop endpoint
+			const headers = { 'content-type': 'application/json', 'browser-id': 'queue-test-browser' };
+			const setup = await fetch(`${cluster.main.baseUrl}/rest/owner/setup`, {
+				method: 'POST',
+				headers,
+				body: JSON.stringify({ email: 'owner@example.com', firstName: 'Queue', lastName: 'Owner', password: 'QueueMode-Passw0rd' }),
+			});
+			expect(setup.status).toBe(200);
+			const cookie = (setup.headers.get('set-cookie') || '').split(';')[0];
+			const stopAt = Date.now();
+			const stop = await fetch(`${cluster.main.baseUrl}/rest/executions/${exec.id}/stop`, { method: 'POST', headers: { ...headers, cookie } });
+			const stopText = await stop.text();
+			expect(`${stop.status} ${stopText.slice(0, 300)}`).toMatch(/^200/);
+			await waitUntil(() => cluster.workers[0].log().includes(`Worker finished execution ${exec.id}`) || /cancel/i.test(cluster.workers[0].log().split(`execution ${exec.id}`).slice(-1)[0]), 30_000, 'worker to end the job').catch(() => undefined);
+			numbers.c_stopRestCallS = (Date.now() - stopAt) / 1000;
+			await sleep(3000);
+			const polls = requestsSince(standIn, mark).filter((r) => r.method === 'GET' && r.path === `/v1/videos/${job.jobId}`);
+			const lastPoll = Math.max(...polls.map((r) => r.time));
+			numbers.c_lastStatusPollAfterStopS = (lastPoll - stopAt) / 1000;
+			numbers.c_executionStatus = executions('qInplace').find((e) => e.id === exec.id).status;
+			numbers.c_webhookAnswer = await pending;
+			console.log(`(c) stop: last status poll ${numbers.c_lastStatusPollAfterStopS} s after the stop request; status ${numbers.c_executionStatus}`);
+			expect(numbers.c_lastStatusPollAfterStopS).toBeLessThan(1);
+			expect(numbers.c_executionStatus).toBe('canceled');
+		});
+
+		it('(c) executionTimeout 3 s on a worker: applied between nodes (the running wait is not interrupted in 2.8.4), no MP4 delivered', async () => {
+			const mark = standIn.requests.length;
+			const started = Date.now();
+			const r = await post('sora-timeout', '[render:8000] slower than the timeout');
+			const text = Buffer.from(await r.arrayBuffer());
+			numbers.c_timeoutAnswerS = (Date.now() - started) / 1000;
+			numbers.c_timeoutAnswer = `${r.status} ${r.headers.get('content-type')} ${text.length} bytes`;
+			const ex = await waitUntil(() => executions('qTimeout').find((e) => e.status !== 'running' && e.status !== 'new'), 60_000, 'timeout execution');
+			numbers.c_timeoutStatus = ex.status;
+			numbers.c_timeoutExecutionS = (ex.stoppedAt - ex.startedAt) / 1000;
+			const job = paidOf(requestsSince(standIn, mark))[0];
+			const polls = requestsSince(standIn, mark).filter((q) => q.method === 'GET' && q.path === `/v1/videos/${job.jobId}`);
+			numbers.c_timeoutLastPollS = (Math.max(...polls.map((q) => q.time)) - started) / 1000;
+			console.log(`(c) executionTimeout 3 s: status ${ex.status} after ${numbers.c_timeoutExecutionS} s; answer ${numbers.c_timeoutAnswer}`);
+			expect(ex.status).toBe('canceled');
+			expect(numbers.c_timeoutExecutionS).toBeGreaterThan(3);
+			expect(text.equals(fixtures.video)).toBe(false);
+		});
+	});
+});
