@@ -146,19 +146,24 @@ describe('Download', () => {
 		scope.done();
 	});
 
-	test('a body that stays short is an error naming the video, not a broken file', async () => {
+	test('a body that stays short fails after the retry budget, naming the video', async () => {
 		const scope = nock(API)
+			.post('/v1/videos')
+			.reply(200, video('video_1', { status: 'completed' }))
 			.get('/v1/videos/video_1/content')
 			.query({ variant: 'video' })
-			.times(5) // the first try and 4 retries
+			.times(2) // the first try and the one retry the option allows
 			.reply(200, MP4, shortBody);
+		const started = Date.now();
 		const { error } = await runNode({
-			parameters: { operation: 'download', videoId: 'video_1' },
+			parameters: { operation: 'create', prompt: 'x', options: { maxRetries: 1 } },
 		});
 		// node's http client itself notices the missing bytes and aborts the body
 		expect(error.message).toBe('Download video failed (video video_1): the transfer broke off (aborted)');
 		expect(error.description).toContain('downloads are safe to repeat');
+		expect(Date.now() - started).toBeGreaterThanOrEqual(450); // a backoff pause before the retry
 		scope.done();
+		expect(unexpected).toEqual([]);
 	});
 
 	test('an HTML page served as video/mp4 is refused by its leading bytes', async () => {

@@ -50,12 +50,17 @@ function failedItem(
 	if (ctx.getNode().onError === 'continueErrorOutput') {
 		const nodeError = asNodeError(ctx, error, itemIndex) as NodeApiError | NodeOperationError;
 		nodeError.message = redact(nodeError.message, secret);
-		return { json: { error: nodeError.message }, error: nodeError, pairedItem: { item: itemIndex } };
+		return {
+			json: { error: nodeError.message },
+			error: nodeError,
+			pairedItem: { item: itemIndex },
+		};
 	}
 	const videoId = videoIdOf(error);
 	const json: INodeExecutionData['json'] = { error: redact(error.message, secret) };
 	const description = (error as { description?: unknown }).description;
-	if (typeof description === 'string' && description) json.description = redact(description, secret);
+	if (typeof description === 'string' && description)
+		json.description = redact(description, secret);
 	if (videoId) json.videoId = videoId;
 	return { json, pairedItem: { item: itemIndex } };
 }

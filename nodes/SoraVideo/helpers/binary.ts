@@ -2,9 +2,10 @@ import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
 import { BINARY_ENCODING } from 'n8n-workflow';
 
 import type { HttpCall } from '../transport';
-import { headerValue, readText, send } from '../transport';
+import { backoffMs, headerValue, readText, send } from '../transport';
 import { connectionError, inputError, operationError } from './errors';
 import type { Session } from './interfaces';
+import { pause } from './pause';
 
 type BinarySource = Parameters<IExecuteFunctions['helpers']['prepareBinaryData']>[0];
 
@@ -71,7 +72,8 @@ function headFits(mimeType: string, head: Buffer): boolean {
 	return true;
 }
 
-type Attempt = { stored: StoredFile } | { retry: string };
+/** A download's outcome, and how many requests it took (retries of its request included). */
+type Attempt = ({ stored: StoredFile } | { retry: string }) & { attempts: number };
 
 async function downloadOnce(
 	ctx: IExecuteFunctions,
@@ -80,6 +82,7 @@ async function downloadOnce(
 	file: FileSpec,
 ): Promise<Attempt> {
 	const answer = await send(ctx, session, { ...call, stream: true });
+	const attempts = answer.attempts ?? 1;
 	const contentType = headerValue(answer.headers, 'content-type') ?? '';
 	const body = answer.body as BodyStream;
 	const head = NOT_A_FILE.test(contentType)
@@ -89,7 +92,7 @@ async function downloadOnce(
 		const text = head ? head.toString('utf8', 0, 200) : await readText(answer.body, 500);
 		body.destroy?.();
 		if (!head && !NOT_A_FILE.test(contentType))
-			return { retry: 'the transfer broke off before the file began' };
+			return { retry: 'the transfer broke off before the file began', attempts };
 		throw operationError(
 			ctx,
 			call.itemIndex,
@@ -113,7 +116,7 @@ async function downloadOnce(
 			file.mimeType,
 		);
 	} catch (error) {
-		return { retry: `the transfer broke off (${(error as Error).message})` };
+		return { retry: `the transfer broke off (${(error as Error).message})`, attempts };
 	}
 	const declared = Number(headerValue(answer.headers, 'content-length'));
 	const bytes =
@@ -123,9 +126,9 @@ async function downloadOnce(
 				? declared
 				: undefined;
 	if (Number.isFinite(declared) && bytes !== undefined && bytes < declared) {
-		return { retry: `received ${bytes} of ${declared} bytes` };
+		return { retry: `received ${bytes} of ${declared} bytes`, attempts };
 	}
-	return { stored: { binary, bytes } };
+	return { stored: { binary, bytes }, attempts };
 }
 
 /**
@@ -141,12 +144,17 @@ export async function downloadToBinary(
 	file: FileSpec,
 ): Promise<StoredFile> {
 	return await session.downloads(async () => {
+		// one budget for both kinds of retry: a failed request, and a transfer that broke off
+		const { maxRetries } = session.retry;
+		let used = 0;
 		let problem = '';
-		for (let attempt = 0; attempt <= session.retry.maxRetries; attempt++) {
-			const outcome = await downloadOnce(ctx, session, call, file);
+		while (used <= maxRetries) {
+			if (used > 0 && !(await pause(backoffMs(session, used - 1), session.signal))) break;
+			const budget = { ...session, retry: { ...session.retry, maxRetries: maxRetries - used } };
+			const outcome = await downloadOnce(ctx, budget, call, file);
 			if ('stored' in outcome) return outcome.stored;
+			used += outcome.attempts;
 			problem = outcome.retry;
-			if (session.signal?.aborted) break;
 		}
 		throw connectionError(ctx, session, {
 			action: call.action,

@@ -40,6 +40,8 @@ export interface HttpAnswer<T = unknown> {
 	statusCode: number;
 	headers: Record<string, unknown>;
 	body: T;
+	/** How many requests this answer took, retries included. */
+	attempts?: number;
 }
 
 export const DEFAULT_RETRY: RetryPolicy = { maxRetries: 4, baseDelayMs: 1000, maxDelayMs: 60_000 };
@@ -235,7 +237,11 @@ export function serverDelayMs(headers: Record<string, unknown>): number | undefi
 	return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
-function backoffMs(session: Session, attempt: number, headers?: Record<string, unknown>): number {
+export function backoffMs(
+	session: Session,
+	attempt: number,
+	headers?: Record<string, unknown>,
+): number {
 	const asked = headers ? serverDelayMs(headers) : undefined;
 	if (asked !== undefined) return Math.min(asked, session.retry.maxDelayMs);
 	const exponential = session.retry.baseDelayMs * 2 ** attempt;
@@ -330,7 +336,7 @@ export async function send<T = unknown>(
 				hint: call.paid && !neverReachedServer(code) ? unknownFateHint(call) : undefined,
 			});
 		}
-		if (answer.statusCode < 400) return answer as HttpAnswer<T>;
+		if (answer.statusCode < 400) return { ...answer, attempts: attempt + 1 } as HttpAnswer<T>;
 
 		const body = call.stream ? await readText(answer.body) : answer.body;
 		if (canRetry && !call.paid && isRetryable(answer.statusCode, body)) {
