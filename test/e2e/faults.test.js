@@ -11,7 +11,7 @@
  *   - exactly one create request per item and never two paid requests for one prompt;
  *   - every job the stand-in created is completed-and-downloaded or explained by its item's error;
  *   - retries stay within the node's policy (Retry-After honoured, backoff after 5xx/drops, at most
- *     4 retries of a safe request, never a retry of a paid one);
+ *     4 retries of a safe request, never a retry of a paid one), also for a download that broke off;
  *   - the faults logged are exactly those the seeded generator decides for the logged request order.
  * It prints a table of the faults injected and how the items came through.
  *
@@ -176,6 +176,7 @@ function classify(json) {
 	}
 	if (/^Lost track of video video_\w+ while waiting: Retrieve video failed/.test(e)) return 'lost track: status checks failed after retries';
 	if (/^Download video failed \(video video_\w+\)/.test(e)) return 'download failed after retries';
+	if (/^Video video_\w+ was not finished after \d+ s/.test(e)) return 'timed out (the job goes on)';
 	return 'UNEXPLAINED';
 }
 

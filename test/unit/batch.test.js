@@ -178,7 +178,9 @@ describe('the API key', () => {
 		expect(failed.items[0].json.error).toBe('Create video failed: Incorrect API key provided: [redacted]');
 		expect(JSON.stringify(failed.run)).not.toContain(API_KEY);
 
-		nock(API).post('/v1/videos').reply(401, { error: { message: `bad key ${API_KEY}` } });
+		nock(API)
+			.post('/v1/videos')
+			.reply(401, { error: { message: `bad key ${API_KEY}`, type: `denied_${API_KEY}`, code: `key_${API_KEY}`, param: API_KEY } });
 		const thrown = await runNode({ parameters: { operation: 'create', prompt: 'x' } });
 		expect(thrown.error.message).toBe('Create video failed: bad key [redacted]');
 		expect(JSON.stringify(thrown.run)).not.toContain(API_KEY);

@@ -111,15 +111,18 @@ export function apiError(
 	const message = redact(`${failure.action} failed${subject}: ${providerMessage}`, session.secret);
 	const code = provider.code ? `, code ${provider.code}` : '';
 	const description = redact(
-		[`HTTP ${failure.status}${code}.`, failure.hint ?? hintFor(failure.status)].join(' ').trim(),
+		[`HTTP ${failure.status}${code}.`, hintFor(failure.status), failure.hint ?? '']
+			.join(' ')
+			.trim(),
 		session.secret,
 	);
 	const response: JsonObject = {
 		message: redact(providerMessage, session.secret),
 		httpCode: String(failure.status),
 	};
-	if (provider.code) response.code = provider.code;
-	if (provider.type) response.type = provider.type;
+	// every provider field may echo what was sent, the key included
+	if (provider.code) response.code = redact(String(provider.code), session.secret);
+	if (provider.type) response.type = redact(String(provider.type), session.secret);
 	const error = new NodeApiError(ctx.getNode(), response, {
 		itemIndex: failure.itemIndex,
 		message,

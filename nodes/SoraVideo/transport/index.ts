@@ -34,6 +34,8 @@ export interface HttpCall {
 	action: string;
 	itemIndex: number;
 	videoId?: string;
+	/** What the user can do when this request fails, added to the error's description. */
+	hint?: string;
 }
 
 export interface HttpAnswer<T = unknown> {
@@ -296,11 +298,11 @@ function cancelledError(ctx: IExecuteFunctions, session: Session, call: HttpCall
 }
 
 function unknownFateHint(call: HttpCall): string {
-	return (
-		'The request may have reached CometAPI and started a paid job, so it was not sent again. ' +
-		'Use the List operation to look for a new video before you run this item again.' +
-		(call.videoId ? ` The source video was ${call.videoId}.` : '')
-	);
+	const lookup = call.url.startsWith('/chat')
+		? 'Chat generations cannot be looked up: check your CometAPI usage before you run this item again.'
+		: 'Use the List operation to look for a new video before you run this item again.';
+	const source = call.videoId ? ` The source video was ${call.videoId}.` : '';
+	return `The request may have reached CometAPI and started paid work, so it was not sent again. ${lookup}${source}`;
 }
 
 /**
@@ -351,6 +353,7 @@ export async function send<T = unknown>(
 			action: call.action,
 			itemIndex: call.itemIndex,
 			videoId: call.videoId,
+			hint: call.hint,
 		});
 	}
 }

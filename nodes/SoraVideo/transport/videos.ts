@@ -87,6 +87,7 @@ export function contentCall(videoId: string, variant: string, itemIndex: number)
 		action: variant === 'video' ? 'Download video' : `Download ${variant}`,
 		itemIndex,
 		videoId,
+		hint: `Download video ${videoId} later with its ID, until its files expire (expires_at).`,
 	};
 }
 
