@@ -19,7 +19,7 @@ const path = require('node:path');
 
 const REPO_ROOT = path.resolve(__dirname, '..');
 const harness = require('../test/e2e/harness');
-const { startStandIn } = require('../test/stand-in');
+const { startStandIn } = require('../tools/stand-in');
 const procs = require('./lib/procs');
 const wf = require('./lib/workflows');
 const report = require('./lib/report');

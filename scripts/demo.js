@@ -112,7 +112,7 @@ async function main() {
 			say(`using the real CometAPI at ${baseUrl} (COMETAPI_API_KEY is set): this video is billed to your key`);
 			say('the timeline is not available with the real API (the node polls inside n8n); the result prints when the render is done');
 		} else {
-			const { startStandIn } = require(path.join(REPO_ROOT, 'test', 'stand-in'));
+			const { startStandIn } = require(path.join(REPO_ROOT, 'tools', 'stand-in'));
 			const apiKey = 'sk-demo-local-stand-in';
 			standIn = await startStandIn({ apiKey, renderMs: STAND_IN_RENDER_MS });
 			credential = cometCredential({ apiKey, baseUrl: standIn.baseUrl });

@@ -28,7 +28,7 @@ const {
 	startN8n,
 } = require('./harness');
 const { createTimings } = require('./harness/timings');
-const { startStandIn, fixtures } = require('../stand-in');
+const { startStandIn, fixtures } = require('../../tools/stand-in');
 const {
 	CREDENTIAL_REF,
 	EXAMPLES_DIR,

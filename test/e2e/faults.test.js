@@ -30,7 +30,7 @@ const {
 	nodeOutput,
 	readBinary,
 } = require('./harness');
-const { startStandIn, fixtures, mulberry32 } = require('../stand-in');
+const { startStandIn, fixtures, mulberry32 } = require('../../tools/stand-in');
 const { NODE_TYPE, CREDENTIAL_REF, cometCredential, newApiKey, preparePackage } = require('./lib/sora-e2e');
 
 // jest 29 ignores `testTimeout` inside a `projects` entry

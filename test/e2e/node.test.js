@@ -17,7 +17,7 @@ const {
 	readBinary,
 } = require('./harness');
 const { createTimings } = require('./harness/timings');
-const { startStandIn, fixtures } = require('../stand-in');
+const { startStandIn, fixtures } = require('../../tools/stand-in');
 const { PROMPTS, STORYBOARD, badInputWorkflow, createOnly, mainWorkflow } = require('./fixtures/sora-workflows');
 const { cometCredential, newApiKey, paidOf, preparePackage, requestsSince, sha256 } = require('./lib/sora-e2e');
 

@@ -35,7 +35,7 @@ const {
 	readBinary,
 	runN8nCli,
 } = require('./harness');
-const { startStandIn, fixtures } = require('../stand-in');
+const { startStandIn, fixtures } = require('../../tools/stand-in');
 const { NODE_TYPE, preparePackage } = require('./lib/sora-e2e');
 
 // jest 29 ignores `testTimeout` inside a `projects` entry

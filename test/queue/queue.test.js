@@ -7,7 +7,7 @@ const {
 	ensurePackages,
 	startCluster,
 } = require('../../scripts/queue-mode/cluster');
-const { startStandIn, fixtures } = require('../stand-in');
+const { startStandIn, fixtures } = require('../../tools/stand-in');
 const {
 	cometCredential,
 	fastPolling,

@@ -10,11 +10,11 @@ const zlib = require('node:zlib');
 const path = require('node:path');
 const { spawn } = require('node:child_process');
 const { OpenAI, toFile } = require('openai');
-const { startStandIn, fixtures, parseMultipart, imageSize, DEFAULT_FAULTS } = require('./index');
+const { startStandIn, fixtures, parseMultipart, imageSize, DEFAULT_FAULTS } = require('../../tools/stand-in');
 
 const KEY = 'sk-test';
 const RENDER_MS = 300;
-/** @type {import('./index').StandIn} */
+/** @type {import('../../tools/stand-in').StandIn} */
 let s;
 /** @type {OpenAI} */
 let client;
@@ -771,7 +771,7 @@ describe('log, options and lifecycle', () => {
 	});
 
 	test('cli.js starts, prints its URLs, serves, and stops on SIGTERM', async () => {
-		const child = spawn(process.execPath, [path.join(__dirname, 'cli.js'), '--api-key', 'sk-cli', '--render-ms', '100', '--video-bytes', '1K', '--seed', '3'], { stdio: ['ignore', 'pipe', 'pipe'] });
+		const child = spawn(process.execPath, [path.join(__dirname, '..', '..', 'tools', 'stand-in', 'cli.js'), '--api-key', 'sk-cli', '--render-ms', '100', '--video-bytes', '1K', '--seed', '3'], { stdio: ['ignore', 'pipe', 'pipe'] });
 		try {
 			/** @type {{baseUrl: string, fileHostUrl: string, pid: number}} */
 			const info = await new Promise((resolve, reject) => {

@@ -3,13 +3,13 @@
 'use strict';
 /**
  * Runs the CometAPI stand-in as a standalone process.
- *   node test/stand-in/cli.js --api-key sk-test --port 8080 --render-ms 3000 --log
+ *   node tools/stand-in/cli.js --api-key sk-test --port 8080 --render-ms 3000 --log
  * Prints one JSON line {"baseUrl", "fileHostUrl", "pid"} on stdout once both servers listen,
  * then serves until SIGINT/SIGTERM. See README.md for every flag.
  */
 const { startStandIn } = require('./index');
 
-const HELP = `Usage: node test/stand-in/cli.js [flags]
+const HELP = `Usage: node tools/stand-in/cli.js [flags]
   --api-key KEY            required bearer token (default sk-test)
   --port N                 API port (default 0 = random free port)
   --file-host-port N       file host port (default 0)
