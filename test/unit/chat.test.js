@@ -2,7 +2,7 @@ const { Readable } = require('node:stream');
 const nock = require('nock');
 const { runNode, readBinary } = require('../support/run-node');
 const { API, FILES, API_KEY, MP4, trackUnexpectedRequests } = require('../support/api');
-const { sseData, readChatStream, lastVideoUrl } = require('../../nodes/SoraVideo/helpers/chat');
+const { sseData, readChatStream, lastVideoUrl } = require('../../nodes/SoraVideo/transport/chat-stream');
 
 const unexpected = trackUnexpectedRequests();
 

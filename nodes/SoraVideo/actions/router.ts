@@ -1,16 +1,11 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { redact, videoIdOf } from '../helpers/errors';
-import type { Session } from '../helpers/interfaces';
-import { openSession } from '../transport';
-import type { VideoOperation } from './video/common';
-import { DEFAULT_PARALLEL_REQUESTS, DEFAULT_RETRIES } from './video/common';
-import * as video from './video';
-
-type OperationName = 'chat' | 'create' | 'delete' | 'download' | 'list' | 'remix' | 'retrieve';
-
-const OPERATIONS = video as unknown as Record<OperationName, VideoOperation<unknown>>;
+import type { Session } from '../transport/session';
+import { DEFAULT_LIMITS, limitsFromOptions, openSession } from '../transport/session';
+import { redact, videoIdOf } from '../utils/errors';
+import { readOptions } from './job/wait-settings';
+import { operationNamed } from './video';
 
 type Outcome = { items: INodeExecutionData[] } | { error: Error };
 
@@ -20,19 +15,6 @@ async function settle(work: () => Promise<INodeExecutionData[]>): Promise<Outcom
 	} catch (error) {
 		return { error: error as Error };
 	}
-}
-
-/** A whole-node setting, read from the first item's options (create and remix only). */
-function batchSetting(
-	ctx: IExecuteFunctions,
-	name: string,
-	fallback: number,
-	min: number,
-	max: number,
-): number {
-	const options = ctx.getNodeParameter('options', 0, {}) as Record<string, unknown>;
-	const value = Math.floor(Number(options[name] ?? fallback));
-	return Number.isFinite(value) && value >= min ? Math.min(value, max) : fallback;
 }
 
 /**
@@ -96,8 +78,8 @@ function withOtherVideos(error: Error, failedIndex: number, outcomes: Outcome[])
  */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
-	const operation = this.getNodeParameter('operation', 0) as OperationName;
-	const handler = OPERATIONS[operation];
+	const operation = this.getNodeParameter('operation', 0) as string;
+	const handler = operationNamed(operation);
 	if (!handler) {
 		throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not supported`);
 	}
@@ -117,18 +99,11 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		throw asNodeError(this, (parsed[firstInvalid] as { error: Error }).error, firstInvalid);
 	}
 
-	const hasOptions = operation === 'create' || operation === 'remix';
-	const limit = hasOptions
-		? batchSetting(this, 'parallelRequests', DEFAULT_PARALLEL_REQUESTS, 1, 50)
-		: DEFAULT_PARALLEL_REQUESTS;
-	const maxRetries = hasOptions
-		? batchSetting(this, 'maxRetries', DEFAULT_RETRIES, 0, 10)
-		: DEFAULT_RETRIES;
-	const session = await openSession(this, {
-		paidRequests: limit,
-		downloads: limit,
-		retry: { maxRetries },
-	});
+	// whole-node settings, taken from the first item
+	const limits = handler.setsRequestLimits
+		? limitsFromOptions(readOptions(this, 0))
+		: DEFAULT_LIMITS;
+	const session = await openSession(this, limits);
 
 	const outcomes = await Promise.all(
 		parsed.map(async (entry, itemIndex): Promise<Outcome> => {

@@ -6,17 +6,14 @@ import type {
 	IN8nHttpFullResponse,
 } from 'n8n-workflow';
 
-import { createLimiter } from '../helpers/concurrency';
-import { apiError, connectionError, operationError, providerError } from '../helpers/errors';
-import type { RetryPolicy, Session } from '../helpers/interfaces';
-import { pause } from '../helpers/pause';
+import { apiError, cancelledError, connectionError, operationError } from '../utils/errors';
+import { pause } from '../utils/pause';
+import { httpUrlProblem } from '../utils/validation';
+import { backoffMs, headerValue, isRetryableAnswer, neverReachedServer } from './retry';
+import type { Session } from './session';
+import { CREDENTIAL_TYPE } from './session';
 
-export const CREDENTIAL_TYPE = 'cometApi';
-export const DEFAULT_BASE_URL = 'https://api.cometapi.com';
-
-const RETRYABLE_STATUSES = new Set([408, 409, 429, 500, 502, 503, 504, 524]);
 const MAX_REDIRECTS = 5;
-const MAX_OPEN_REQUESTS = 16;
 const ERROR_BODY_LIMIT = 64 * 1024;
 
 export interface HttpCall {
@@ -46,46 +43,6 @@ export interface HttpAnswer<T = unknown> {
 	attempts?: number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { maxRetries: 4, baseDelayMs: 1000, maxDelayMs: 60_000 };
-
-export interface SessionLimits {
-	paidRequests: number;
-	downloads: number;
-	retry?: Partial<RetryPolicy>;
-}
-
-/** Reads the credential once per execution; everything an item's request needs travels in the session. */
-export async function openSession(ctx: IExecuteFunctions, limits: SessionLimits): Promise<Session> {
-	const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
-	const secret = typeof credentials.apiKey === 'string' ? credentials.apiKey : '';
-	const baseUrl = normalizeBaseUrl(credentials.baseUrl);
-	let origin: string;
-	try {
-		origin = new URL(baseUrl).origin;
-	} catch {
-		throw operationError(ctx, 0, `The CometAPI credential's Base URL "${baseUrl}" is not a URL`, {
-			secret,
-			description: "Set it to https://api.cometapi.com or to your relay's address.",
-		});
-	}
-	return {
-		baseUrl,
-		origin,
-		secret,
-		signal: ctx.getExecutionCancelSignal(),
-		retry: { ...DEFAULT_RETRY, ...limits.retry },
-		requests: createLimiter(MAX_OPEN_REQUESTS),
-		paidRequests: createLimiter(limits.paidRequests),
-		downloads: createLimiter(limits.downloads),
-	};
-}
-
-/** `https://api.cometapi.com/`, `.../v1` and `...` all mean the same base. */
-export function normalizeBaseUrl(value: unknown): string {
-	const text = typeof value === 'string' && value.trim() ? value.trim() : DEFAULT_BASE_URL;
-	return text.replace(/\/+$/, '').replace(/\/v1$/, '');
-}
-
 export function resolveUrl(session: Session, url: string): string {
 	return /^https?:\/\//i.test(url) ? url : `${session.baseUrl}/v1${url}`;
 }
@@ -97,12 +54,6 @@ export function isApiOrigin(session: Session, url: string): boolean {
 	} catch {
 		return false;
 	}
-}
-
-export function headerValue(headers: Record<string, unknown>, name: string): string | undefined {
-	const value = headers[name.toLowerCase()];
-	if (Array.isArray(value)) return value.length ? String(value[0]) : undefined;
-	return value === undefined || value === null ? undefined : String(value);
 }
 
 /** A request that got no answer at all: the socket error code says how far it got. */
@@ -173,30 +124,21 @@ async function sendFollowingRedirects(
 	}
 }
 
+/** A URL the node fetches itself (a redirect's target, a chat video link): http(s) only. */
 export function checkedHttpUrl(
 	ctx: IExecuteFunctions,
 	session: Session,
 	url: string,
 	call: Pick<HttpCall, 'action' | 'itemIndex' | 'videoId'>,
 ): string {
-	let parsed: URL;
-	try {
-		parsed = new URL(url);
-	} catch {
-		throw operationError(ctx, call.itemIndex, `${call.action} failed: "${url}" is not a URL`, {
+	const problem = httpUrlProblem(url);
+	if (problem) {
+		throw operationError(ctx, call.itemIndex, `${call.action} failed: ${problem}`, {
 			videoId: call.videoId,
 			secret: session.secret,
 		});
 	}
-	if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-		throw operationError(
-			ctx,
-			call.itemIndex,
-			`${call.action} failed: only http and https URLs are fetched, not ${parsed.protocol}`,
-			{ videoId: call.videoId, secret: session.secret },
-		);
-	}
-	return parsed.toString();
+	return new URL(url).toString();
 }
 
 function discard(body: unknown) {
@@ -220,35 +162,6 @@ export async function readText(body: unknown, limit = ERROR_BODY_LIMIT): Promise
 		}
 	}
 	return text.slice(0, limit);
-}
-
-function isRetryable(statusCode: number, body: unknown): boolean {
-	if (!RETRYABLE_STATUSES.has(statusCode)) return false;
-	return !(statusCode === 500 && providerError(body).code === 'invalid_request');
-}
-
-/** Server-asked delay from `retry-after-ms` or `Retry-After` (seconds or a date), if any. */
-export function serverDelayMs(headers: Record<string, unknown>): number | undefined {
-	const ms = Number(headerValue(headers, 'retry-after-ms'));
-	if (Number.isFinite(ms) && ms >= 0) return ms;
-	const retryAfter = headerValue(headers, 'retry-after');
-	if (retryAfter === undefined) return undefined;
-	const seconds = Number(retryAfter);
-	if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
-	const date = Date.parse(retryAfter);
-	return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
-}
-
-export function backoffMs(
-	session: Session,
-	attempt: number,
-	headers?: Record<string, unknown>,
-): number {
-	const asked = headers ? serverDelayMs(headers) : undefined;
-	if (asked !== undefined) return Math.min(asked, session.retry.maxDelayMs);
-	const exponential = session.retry.baseDelayMs * 2 ** attempt;
-	const jittered = exponential / 2 + Math.random() * (exponential / 2);
-	return Math.min(jittered, session.retry.maxDelayMs);
 }
 
 /** The socket error code, from a raw error or from the NodeApiError n8n wraps it in. */
@@ -277,24 +190,11 @@ function describeConnectionProblem(code: string): string {
 	return CONNECTION_PROBLEMS[code] ?? 'the connection failed before an answer arrived';
 }
 
-/** Nothing reached the server, so even a paid request may be sent again. */
-function neverReachedServer(code: string): boolean {
-	return code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN';
-}
-
-function cancelledError(ctx: IExecuteFunctions, session: Session, call: HttpCall) {
-	return operationError(
-		ctx,
-		call.itemIndex,
-		`${call.action} stopped: the execution was cancelled`,
-		{
-			videoId: call.videoId,
-			secret: session.secret,
-			description: call.videoId
-				? `The job goes on at the provider: Retrieve or Download video ${call.videoId} later.`
-				: undefined,
-		},
-	);
+function cancelled(ctx: IExecuteFunctions, session: Session, call: HttpCall) {
+	return cancelledError(ctx, call.itemIndex, `${call.action} stopped`, {
+		videoId: call.videoId,
+		secret: session.secret,
+	});
 }
 
 function unknownFateHint(call: HttpCall): string {
@@ -316,21 +216,21 @@ export async function send<T = unknown>(
 	call: HttpCall,
 ): Promise<HttpAnswer<T>> {
 	for (let attempt = 0; ; attempt++) {
-		if (session.signal?.aborted) throw cancelledError(ctx, session, call);
+		if (session.signal?.aborted) throw cancelled(ctx, session, call);
 		const canRetry = attempt < session.retry.maxRetries;
 		const answer = await session.requests(
 			async () => await sendFollowingRedirects(ctx, session, call),
 		);
-		if (session.signal?.aborted) throw cancelledError(ctx, session, call);
+		if (session.signal?.aborted) throw cancelled(ctx, session, call);
 		if ('unanswered' in answer) {
 			const code = answer.unanswered;
 			if (canRetry && (!call.paid || neverReachedServer(code))) {
-				if (!(await pause(backoffMs(session, attempt), session.signal))) {
-					throw cancelledError(ctx, session, call);
+				if (!(await pause(backoffMs(session.retry, attempt), session.signal))) {
+					throw cancelled(ctx, session, call);
 				}
 				continue;
 			}
-			throw connectionError(ctx, session, {
+			throw connectionError(ctx, session.secret, {
 				action: call.action,
 				itemIndex: call.itemIndex,
 				videoId: call.videoId,
@@ -341,13 +241,13 @@ export async function send<T = unknown>(
 		if (answer.statusCode < 400) return { ...answer, attempts: attempt + 1 } as HttpAnswer<T>;
 
 		const body = call.stream ? await readText(answer.body) : answer.body;
-		if (canRetry && !call.paid && isRetryable(answer.statusCode, body)) {
-			if (!(await pause(backoffMs(session, attempt, answer.headers), session.signal))) {
-				throw cancelledError(ctx, session, call);
+		if (canRetry && !call.paid && isRetryableAnswer(answer.statusCode, body)) {
+			if (!(await pause(backoffMs(session.retry, attempt, answer.headers), session.signal))) {
+				throw cancelled(ctx, session, call);
 			}
 			continue;
 		}
-		throw apiError(ctx, session, {
+		throw apiError(ctx, session.secret, {
 			status: answer.statusCode,
 			body,
 			action: call.action,

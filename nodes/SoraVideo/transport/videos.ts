@@ -1,9 +1,32 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import type { Session, Video } from '../helpers/interfaces';
-import type { HttpCall } from './index';
-import { apiRequest, headerValue, send } from './index';
+import type { StoredFile } from './download';
+import { downloadToBinary } from './download';
+import { apiRequest, send } from './index';
 import type { MultipartBody } from './multipart';
+import { headerValue } from './retry';
+import type { Session } from './session';
+
+/** A Video object as the API returns it; providers may add or omit fields. */
+export interface Video extends IDataObject {
+	id: string;
+	status: string;
+	progress?: number;
+	model?: string;
+	seconds?: string;
+	size?: string;
+	error?: { code?: string; message?: string } | null;
+	expires_at?: number | null;
+}
+
+/** The files of a finished video. */
+export const VARIANTS = {
+	video: { extension: 'mp4', mimeType: 'video/mp4' },
+	thumbnail: { extension: 'webp', mimeType: 'image/webp' },
+	spritesheet: { extension: 'jpg', mimeType: 'image/jpeg' },
+} as const;
+
+export type Variant = keyof typeof VARIANTS;
 
 export interface VideoList extends IDataObject {
 	data: Video[];
@@ -11,25 +34,25 @@ export interface VideoList extends IDataObject {
 	last_id?: string | null;
 }
 
+/** `buildForm` runs once the request's turn has come, so only the running creates hold their bodies. */
 export async function createVideo(
 	ctx: IExecuteFunctions,
 	session: Session,
-	form: MultipartBody,
+	buildForm: () => Promise<MultipartBody>,
 	itemIndex: number,
 ): Promise<Video> {
-	const { body, contentType } = form;
-	return await session.paidRequests(
-		async () =>
-			await apiRequest<Video>(ctx, session, {
-				method: 'POST',
-				url: '/videos',
-				body,
-				headers: { 'content-type': contentType },
-				paid: true,
-				action: 'Create video',
-				itemIndex,
-			}),
-	);
+	return await session.paidRequests(async () => {
+		const { body, contentType } = await buildForm();
+		return await apiRequest<Video>(ctx, session, {
+			method: 'POST',
+			url: '/videos',
+			body,
+			headers: { 'content-type': contentType },
+			paid: true,
+			action: 'Create video',
+			itemIndex,
+		});
+	});
 }
 
 export async function remixVideo(
@@ -79,16 +102,32 @@ export async function retrieveVideo(
 	};
 }
 
-export function contentCall(videoId: string, variant: string, itemIndex: number): HttpCall {
-	return {
-		method: 'GET',
-		url: `/videos/${encodeURIComponent(videoId)}/content`,
-		qs: { variant },
-		action: variant === 'video' ? 'Download video' : `Download ${variant}`,
-		itemIndex,
-		videoId,
-		hint: `Download video ${videoId} later with its ID, until its files expire (expires_at).`,
-	};
+export function fileNameOf(videoId: string, variant: Variant): string {
+	return `${videoId}.${VARIANTS[variant].extension}`;
+}
+
+/** Streams one of a finished video's files into the binary store. */
+export async function downloadVideoFile(
+	ctx: IExecuteFunctions,
+	session: Session,
+	videoId: string,
+	variant: Variant,
+	itemIndex: number,
+): Promise<StoredFile> {
+	return await downloadToBinary(
+		ctx,
+		session,
+		{
+			method: 'GET',
+			url: `/videos/${encodeURIComponent(videoId)}/content`,
+			qs: { variant },
+			action: variant === 'video' ? 'Download video' : `Download ${variant}`,
+			itemIndex,
+			videoId,
+			hint: `Download video ${videoId} later with its ID, until its files expire (expires_at).`,
+		},
+		{ fileName: fileNameOf(videoId, variant), mimeType: VARIANTS[variant].mimeType },
+	);
 }
 
 export async function listVideos(

@@ -1,8 +1,6 @@
 import type { IExecuteFunctions, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import type { Session } from './interfaces';
-
 type NodeError = NodeApiError | NodeOperationError;
 
 /** Replaces every occurrence of the API key, so no message can carry it. */
@@ -102,27 +100,27 @@ function hintFor(status: number): string {
 /** An error answer from the API, with the provider's own message and the HTTP status. */
 export function apiError(
 	ctx: IExecuteFunctions,
-	session: Session,
+	secret: string,
 	failure: ApiFailure,
 ): NodeApiError {
 	const provider = providerError(failure.body);
 	const providerMessage = provider.message ?? `HTTP ${failure.status}`;
 	const subject = failure.videoId ? ` (video ${failure.videoId})` : '';
-	const message = redact(`${failure.action} failed${subject}: ${providerMessage}`, session.secret);
+	const message = redact(`${failure.action} failed${subject}: ${providerMessage}`, secret);
 	const code = provider.code ? `, code ${provider.code}` : '';
 	const description = redact(
 		[`HTTP ${failure.status}${code}.`, hintFor(failure.status), failure.hint ?? '']
 			.join(' ')
 			.trim(),
-		session.secret,
+		secret,
 	);
 	const response: JsonObject = {
-		message: redact(providerMessage, session.secret),
+		message: redact(providerMessage, secret),
 		httpCode: String(failure.status),
 	};
 	// every provider field may echo what was sent, the key included
-	if (provider.code) response.code = redact(String(provider.code), session.secret);
-	if (provider.type) response.type = redact(String(provider.type), session.secret);
+	if (provider.code) response.code = redact(String(provider.code), secret);
+	if (provider.type) response.type = redact(String(provider.type), secret);
 	const error = new NodeApiError(ctx.getNode(), response, {
 		itemIndex: failure.itemIndex,
 		message,
@@ -135,17 +133,36 @@ export function apiError(
 /** A request that never got an answer (connection refused, reset, timed out). */
 export function connectionError(
 	ctx: IExecuteFunctions,
-	session: Session,
+	secret: string,
 	details: { action: string; itemIndex: number; cause: string; videoId?: string; hint?: string },
 ): NodeApiError {
 	const subject = details.videoId ? ` (video ${details.videoId})` : '';
-	const message = redact(`${details.action} failed${subject}: ${details.cause}`, session.secret);
+	const message = redact(`${details.action} failed${subject}: ${details.cause}`, secret);
 	const error = new NodeApiError(
 		ctx.getNode(),
-		{ message: redact(details.cause, session.secret) },
+		{ message: redact(details.cause, secret) },
 		{ itemIndex: details.itemIndex, message, description: details.hint },
 	);
 	return tagVideo(keepMessage(error, message), details.videoId);
+}
+
+/** The execution was cancelled; a job that exists goes on at the provider. */
+export function cancelledError(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	action: string,
+	details: { videoId?: string; secret: string; resume?: string },
+): NodeOperationError {
+	const resume =
+		details.resume ??
+		(details.videoId
+			? `The job goes on at the provider: Retrieve or Download video ${details.videoId} later.`
+			: undefined);
+	return operationError(ctx, itemIndex, `${action}: the execution was cancelled`, {
+		videoId: details.videoId,
+		secret: details.secret,
+		description: resume,
+	});
 }
 
 export function videoIdOf(error: unknown): string | undefined {

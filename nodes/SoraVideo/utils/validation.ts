@@ -1,7 +1,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { inputError } from './errors';
-import { profileOf } from './models';
+import { modelNamed } from './models';
 
 /** Every check here runs before any request, so bad input never costs money. */
 
@@ -65,7 +65,7 @@ export function checkedSeconds(
 	if (!/^\d+(\.\d+)?$/.test(seconds)) {
 		throw inputError(ctx, itemIndex, 'seconds', `"${seconds}" is not a number of seconds`);
 	}
-	const allowed = profileOf(model)?.seconds;
+	const allowed = modelNamed(model)?.seconds;
 	if (allowed && !allowed.includes(seconds)) {
 		throw inputError(
 			ctx,
@@ -92,6 +92,20 @@ export function checkedRange(
 	return number;
 }
 
+/** Why a text is not an http(s) URL, or undefined when it is one. */
+export function httpUrlProblem(text: string): string | undefined {
+	let url: URL;
+	try {
+		url = new URL(text);
+	} catch {
+		return `"${text}" is not a URL`;
+	}
+	if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+		return `only http and https URLs are accepted, not ${url.protocol}`;
+	}
+	return undefined;
+}
+
 export function checkedUrl(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
@@ -100,28 +114,7 @@ export function checkedUrl(
 ): string | undefined {
 	const text = typeof value === 'string' ? value.trim() : '';
 	if (!text) return undefined;
-	let url: URL;
-	try {
-		url = new URL(text);
-	} catch {
-		throw inputError(ctx, itemIndex, field, `"${text}" is not a URL`);
-	}
-	if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-		throw inputError(
-			ctx,
-			itemIndex,
-			field,
-			`only http and https URLs are accepted, not ${url.protocol}`,
-		);
-	}
-	return url.toString();
-}
-
-export function checkedPropertyName(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-	field: string,
-	value: unknown,
-): string {
-	return requiredText(ctx, itemIndex, field, value);
+	const problem = httpUrlProblem(text);
+	if (problem) throw inputError(ctx, itemIndex, field, problem);
+	return new URL(text).toString();
 }

@@ -1,37 +1,17 @@
 import type { IBinaryData, IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { contentCall } from '../transport/videos';
-import type { StoredFile, Variant } from './binary';
-import { downloadToBinary, VARIANTS } from './binary';
-import type { Session, Video, WaitSettings } from './interfaces';
-import { waitForVideo } from './polling';
+import type { Session } from '../../transport/session';
+import type { Video } from '../../transport/videos';
+import { downloadVideoFile } from '../../transport/videos';
+import { waitForVideo } from './wait';
+import type { WaitSettings } from './wait-settings';
 
+/** An operation's output item; the router pairs it with its input item. */
 export function outputItem(
-	itemIndex: number,
 	json: IDataObject,
 	binary?: Record<string, IBinaryData>,
 ): INodeExecutionData {
-	return binary
-		? { json, binary, pairedItem: { item: itemIndex } }
-		: { json, pairedItem: { item: itemIndex } };
-}
-
-export function fileNameOf(videoId: string, variant: Variant): string {
-	return `${videoId}.${VARIANTS[variant].extension}`;
-}
-
-/** Streams one of a finished video's files into the binary store. */
-export async function downloadVideoFile(
-	ctx: IExecuteFunctions,
-	session: Session,
-	videoId: string,
-	variant: Variant,
-	itemIndex: number,
-): Promise<StoredFile> {
-	return await downloadToBinary(ctx, session, contentCall(videoId, variant, itemIndex), {
-		fileName: fileNameOf(videoId, variant),
-		mimeType: VARIANTS[variant].mimeType,
-	});
+	return binary ? { json, binary } : { json };
 }
 
 /**
@@ -45,9 +25,9 @@ export async function finishJob(
 	wait: WaitSettings | undefined,
 	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
-	if (!wait) return [outputItem(itemIndex, started)];
+	if (!wait) return [outputItem(started)];
 	const video = await waitForVideo(ctx, session, started, wait, itemIndex);
-	if (!wait.download) return [outputItem(itemIndex, video)];
+	if (!wait.download) return [outputItem(video)];
 	const { binary } = await downloadVideoFile(ctx, session, video.id, 'video', itemIndex);
-	return [outputItem(itemIndex, video, { [wait.binaryPropertyName]: binary })];
+	return [outputItem(video, { [wait.binaryPropertyName]: binary })];
 }

@@ -1,9 +1,11 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { retrieveVideo } from '../transport/videos';
-import { operationError } from './errors';
-import type { Session, Video, WaitSettings } from './interfaces';
-import { pause } from './pause';
+import type { Session } from '../../transport/session';
+import type { Video } from '../../transport/videos';
+import { retrieveVideo } from '../../transport/videos';
+import { cancelledError, operationError } from '../../utils/errors';
+import { pause } from '../../utils/pause';
+import type { WaitSettings } from './wait-settings';
 
 const COMPLETED = new Set(['completed', 'succeeded', 'success', 'complete', 'done']);
 const FAILED = new Set([
@@ -89,16 +91,10 @@ function lostTrack(
 }
 
 function cancelled(ctx: IExecuteFunctions, session: Session, video: Video, itemIndex: number) {
-	return operationError(
-		ctx,
-		itemIndex,
-		`Stopped waiting for video ${video.id}: the execution was cancelled`,
-		{
-			videoId: video.id,
-			secret: session.secret,
-			description: `The job goes on at the provider: Retrieve or Download video ${video.id} later.`,
-		},
-	);
+	return cancelledError(ctx, itemIndex, `Stopped waiting for video ${video.id}`, {
+		videoId: video.id,
+		secret: session.secret,
+	});
 }
 
 /**

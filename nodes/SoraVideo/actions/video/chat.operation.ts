@@ -5,35 +5,47 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { downloadToBinary } from '../../helpers/binary';
-import type { ChatAnswer } from '../../helpers/chat';
-import { ChatStreamError, lastVideoUrl, readChatJson, readChatStream } from '../../helpers/chat';
-import { apiError, connectionError, operationError } from '../../helpers/errors';
-import type { Session } from '../../helpers/interfaces';
-import { outputItem } from '../../helpers/jobs';
-import { checkedPropertyName, checkedUrl, requiredText } from '../../helpers/validation';
-import type { HttpAnswer } from '../../transport';
-import { checkedHttpUrl, headerValue, readText } from '../../transport';
-import { startChat } from '../../transport/videos';
-import { binaryPropertyField, promptField, showFor } from './common';
+import { updateDisplayOptions } from 'n8n-workflow';
 
-const OPERATION = 'chat';
+import type { ChatAnswer } from '../../transport/chat-stream';
+import {
+	ChatStreamError,
+	lastVideoUrl,
+	readChatJson,
+	readChatStream,
+} from '../../transport/chat-stream';
+import { downloadToBinary } from '../../transport/download';
+import type { HttpAnswer } from '../../transport';
+import { checkedHttpUrl, readText } from '../../transport';
+import { headerValue } from '../../transport/retry';
+import type { Session } from '../../transport/session';
+import { startChat } from '../../transport/videos';
+import { apiError, cancelledError, connectionError, operationError } from '../../utils/errors';
+import { CHAT_MODELS } from '../../utils/models';
+import { checkedUrl, requiredText } from '../../utils/validation';
+import { outputItem } from '../job/finish';
+import type { VideoOperation } from '../node.type';
+import { binaryPropertyField, promptField } from './fields';
+
 const MAX_JSON_ANSWER = 10 * 1024 * 1024;
 
-export const description: INodeProperties[] = [
+export const option: VideoOperation<ChatInput>['option'] = {
+	name: 'Chat',
+	value: 'chat',
+	action: 'Generate a video with the chat format',
+	description: 'Generate a video in one streamed chat request and download it',
+};
+
+const properties: INodeProperties[] = [
 	{
 		displayName: 'Model',
 		name: 'model',
 		type: 'options',
-		options: [
-			{ name: 'Sora 2', value: 'sora-2' },
-			{ name: 'Sora 2 HD', value: 'sora-2-hd' },
-		],
+		options: CHAT_MODELS,
 		default: 'sora-2',
 		description: 'The chat-format video model. An expression can name any other.',
-		displayOptions: showFor([OPERATION]),
 	},
-	promptField(OPERATION, {
+	promptField({
 		placeholder: 'A girl dancing in the rain, duration: 10 seconds',
 		description: 'What the video shows. Ask for a duration in the text (up to 15 seconds).',
 	}),
@@ -44,18 +56,21 @@ export const description: INodeProperties[] = [
 		default: '',
 		placeholder: 'https://example.com/start.png',
 		description: 'An optional image to animate, as a public URL',
-		displayOptions: showFor([OPERATION]),
 	},
-	binaryPropertyField(OPERATION),
+	binaryPropertyField(),
 	{
 		displayName:
 			'The chat format answers in one long request and CometAPI calls it less stable than Create: prefer Create for pipelines',
 		name: 'chatNotice',
 		type: 'notice',
 		default: '',
-		displayOptions: showFor([OPERATION]),
 	},
 ];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['video'], operation: ['chat'] } },
+	properties,
+);
 
 export interface ChatInput {
 	model: string;
@@ -74,7 +89,7 @@ export async function parse(this: IExecuteFunctions, itemIndex: number): Promise
 			'imageUrl',
 			this.getNodeParameter('imageUrl', itemIndex, ''),
 		),
-		binaryPropertyName: checkedPropertyName(
+		binaryPropertyName: requiredText(
 			this,
 			itemIndex,
 			'binaryPropertyName',
@@ -104,7 +119,7 @@ async function readAnswer(
 		return readChatJson(await readText(answer.body, MAX_JSON_ANSWER));
 	} catch (error) {
 		if (error instanceof ChatStreamError) {
-			throw apiError(ctx, session, {
+			throw apiError(ctx, session.secret, {
 				status: answer.statusCode,
 				body: { error: { message: error.message } },
 				action,
@@ -121,7 +136,7 @@ async function readAnswer(
 				},
 			);
 		}
-		throw connectionError(ctx, session, {
+		throw connectionError(ctx, session.secret, {
 			action,
 			itemIndex,
 			cause: 'the answer broke off before it was complete',
@@ -171,20 +186,15 @@ export async function execute(
 	).catch((error: Error) => error);
 	if (stored instanceof Error) {
 		if (session.signal?.aborted) {
-			throw operationError(
-				this,
-				itemIndex,
-				'Download chat video stopped: the execution was cancelled',
-				{
-					secret: session.secret,
-					description: `The video is at ${videoUrl}`,
-				},
-			);
+			throw cancelledError(this, itemIndex, 'Download chat video stopped', {
+				secret: session.secret,
+				resume: `The video is at ${videoUrl}`,
+			});
 		}
 		// the video is paid for: keep the answer and its link rather than failing the item
 		json.downloadError = stored.message;
-		return [outputItem(itemIndex, json)];
+		return [outputItem(json)];
 	}
 	Object.assign(json, { fileName, mimeType: 'video/mp4', fileSize: stored.bytes ?? null });
-	return [outputItem(itemIndex, json, { [input.binaryPropertyName]: stored.binary })];
+	return [outputItem(json, { [input.binaryPropertyName]: stored.binary })];
 }

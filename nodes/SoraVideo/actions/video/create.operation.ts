@@ -4,48 +4,34 @@ import type {
 	INodeExecutionData,
 	INodeProperties,
 } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
-import type { ReferenceImage } from '../../helpers/binary';
-import { referenceImageFromBinary, referenceImageFromUrl } from '../../helpers/binary';
-import { inputError } from '../../helpers/errors';
-import type { Session, WaitSettings } from '../../helpers/interfaces';
-import { finishJob } from '../../helpers/jobs';
-import { MODEL_NAMES, MODEL_PROFILES } from '../../helpers/models';
-import type { Shot } from '../../helpers/storyboard';
-import { storyboardPrompt, totalDuration } from '../../helpers/storyboard';
-import {
-	checkedPropertyName,
-	checkedSeconds,
-	checkedSize,
-	checkedUrl,
-	requiredText,
-} from '../../helpers/validation';
+import type { Session } from '../../transport/session';
 import type { MultipartBody } from '../../transport/multipart';
 import { encodeMultipart } from '../../transport/multipart';
 import { createVideo } from '../../transport/videos';
-import {
-	optionsField,
-	promptField,
-	readOptions,
-	readWaitSettings,
-	showFor,
-	waitFields,
-	waitOptions,
-} from './common';
+import { inputError } from '../../utils/errors';
+import type { VideoModel } from '../../utils/models';
+import { DEFAULT_SIZE, MODEL_NAMES, VIDEO_MODELS, modelsSharing } from '../../utils/models';
+import type { Shot } from '../../utils/storyboard';
+import { storyboardPrompt, totalDuration } from '../../utils/storyboard';
+import { checkedSeconds, checkedSize, checkedUrl, requiredText } from '../../utils/validation';
+import { finishJob } from '../job/finish';
+import type { ReferenceImage } from '../job/reference';
+import { checkReferenceBinary, fetchReferenceImage, readReferenceBinary } from '../job/reference';
+import type { WaitSettings } from '../job/wait-settings';
+import { readOptions, readWaitSettings } from '../job/wait-settings';
+import type { VideoOperation } from '../node.type';
+import { optionsField, promptField, waitFields, waitOptions } from './fields';
 
-const OPERATION = 'create';
+export const option: VideoOperation<CreateInput>['option'] = {
+	name: 'Create',
+	value: 'create',
+	action: 'Create a video',
+	description: 'Start a render from a prompt, optionally wait and download the MP4',
+};
 
-function modelsWith(predicate: (name: string) => boolean) {
-	return MODEL_NAMES.filter(predicate);
-}
-
-function choicesFor(
-	field: 'seconds' | 'sizes',
-	models: string[],
-	label: (value: string) => string,
-) {
-	return MODEL_PROFILES[models[0]][field].map((value) => ({ name: label(value), value }));
-}
+export const setsRequestLimits = true;
 
 const secondsLabel = (value: string) => `${value} Seconds`;
 const sizeLabel = (value: string) => {
@@ -53,29 +39,39 @@ const sizeLabel = (value: string) => {
 	return `${value} (${width > height ? 'Landscape' : 'Portrait'})`;
 };
 
-/** One "seconds" and one "size" field per group of models, so the UI offers only what fits. */
-const MODEL_GROUPS = [
-	{ models: ['sora-2', 'sora-2-pro'], seconds: '4' },
-	{ models: ['sora-2-all'], seconds: '10' },
-	{ models: ['sora-2-pro-all'], seconds: '10' },
-];
-const SIZE_GROUPS = [
-	modelsWith((name) => !name.includes('pro')),
-	modelsWith((name) => name.includes('pro')),
-];
+const forModels = (models: VideoModel[]) => ({ show: { model: models.map((m) => m.name) } });
 
+/** For a model the catalogue does not know: a free-form field. */
+const forOtherModels = { hide: { model: MODEL_NAMES } };
+
+function durationField(models: VideoModel[]): INodeProperties {
+	const { seconds, defaultSeconds } = models[0];
+	return {
+		displayName: 'Duration',
+		name: 'seconds',
+		type: 'options',
+		options: seconds.map((value) => ({ name: secondsLabel(value), value })),
+		default: defaultSeconds,
+		description: 'Length of the video. An expression can set any other value.',
+		displayOptions: forModels(models),
+	};
+}
+
+function sizeField(models: VideoModel[]): INodeProperties {
+	return {
+		displayName: 'Size',
+		name: 'size',
+		type: 'options',
+		options: models[0].sizes.map((value) => ({ name: sizeLabel(value), value })),
+		default: DEFAULT_SIZE,
+		description: 'Width x height in pixels. An expression can set any other WIDTHxHEIGHT value.',
+		displayOptions: forModels(models),
+	};
+}
+
+/** One "seconds" and one "size" field per group of models that offer the same, so the UI offers only what fits. */
 const durationFields: INodeProperties[] = [
-	...MODEL_GROUPS.map(
-		({ models, seconds }): INodeProperties => ({
-			displayName: 'Duration',
-			name: 'seconds',
-			type: 'options',
-			options: choicesFor('seconds', models, secondsLabel),
-			default: seconds,
-			description: 'Length of the video. An expression can set any other value.',
-			displayOptions: showFor([OPERATION], { model: models }),
-		}),
-	),
+	...modelsSharing((model) => `${model.seconds.join()}|${model.defaultSeconds}`).map(durationField),
 	{
 		displayName: 'Duration (Seconds)',
 		name: 'seconds',
@@ -84,25 +80,12 @@ const durationFields: INodeProperties[] = [
 		placeholder: '8',
 		description:
 			'Length of the video in seconds, for a model not listed above. Empty: the API default.',
-		displayOptions: {
-			hide: { model: MODEL_NAMES },
-			show: { resource: ['video'], operation: [OPERATION] },
-		},
+		displayOptions: forOtherModels,
 	},
 ];
 
 const sizeFields: INodeProperties[] = [
-	...SIZE_GROUPS.map(
-		(models): INodeProperties => ({
-			displayName: 'Size',
-			name: 'size',
-			type: 'options',
-			options: choicesFor('sizes', models, sizeLabel),
-			default: '1280x720',
-			description: 'Width x height in pixels. An expression can set any other WIDTHxHEIGHT value.',
-			displayOptions: showFor([OPERATION], { model: models }),
-		}),
-	),
+	...modelsSharing((model) => model.sizes.join()).map(sizeField),
 	{
 		displayName: 'Size',
 		name: 'size',
@@ -110,37 +93,24 @@ const sizeFields: INodeProperties[] = [
 		default: '',
 		placeholder: '1280x720',
 		description: 'Width x height in pixels, for a model not listed above. Empty: the API default.',
-		displayOptions: {
-			hide: { model: MODEL_NAMES },
-			show: { resource: ['video'], operation: [OPERATION] },
-		},
+		displayOptions: forOtherModels,
 	},
 ];
 
-export const description: INodeProperties[] = [
+const properties: INodeProperties[] = [
 	{
 		displayName: 'Model',
 		name: 'model',
 		type: 'options',
-		options: [
-			{ name: 'Sora 2', value: 'sora-2', description: 'Faster, for drafts and iteration' },
-			{ name: 'Sora 2 Pro', value: 'sora-2-pro', description: 'Higher quality, slower' },
-			{
-				name: 'Sora 2 All (CometAPI)',
-				value: 'sora-2-all',
-				description: '10 or 15 s; characters and storyboards',
-			},
-			{
-				name: 'Sora 2 Pro All (CometAPI)',
-				value: 'sora-2-pro-all',
-				description: '10, 15 or 25 s; characters and storyboards',
-			},
-		],
+		options: VIDEO_MODELS.map(({ label, name, description }) => ({
+			name: label,
+			value: name,
+			description,
+		})),
 		default: 'sora-2',
 		description: 'The video model. An expression can name any other model CometAPI offers.',
-		displayOptions: showFor([OPERATION]),
 	},
-	promptField(OPERATION, {
+	promptField({
 		placeholder: 'A paper airplane glides across a sunlit desk, slow motion',
 		description:
 			'What the video shows: subject, camera, light, mood. Not needed when a storyboard is set in the options.',
@@ -148,8 +118,8 @@ export const description: INodeProperties[] = [
 	}),
 	...durationFields,
 	...sizeFields,
-	...waitFields(OPERATION),
-	optionsField(OPERATION, [
+	...waitFields,
+	optionsField([
 		...waitOptions,
 		{
 			displayName: 'Reference Image Field',
@@ -220,9 +190,15 @@ export const description: INodeProperties[] = [
 	]),
 ];
 
+export const description = updateDisplayOptions(
+	{ show: { resource: ['video'], operation: ['create'] } },
+	properties,
+);
+
 export interface CreateInput {
 	fields: Record<string, string>;
-	image?: ReferenceImage;
+	/** The input binary field of the reference image, read when the create runs. */
+	imageField?: string;
 	imageUrl?: string;
 	wait?: WaitSettings;
 }
@@ -322,17 +298,27 @@ export async function parse(this: IExecuteFunctions, itemIndex: number): Promise
 			'give one reference image: a binary field or a URL, not both',
 		);
 	}
-	const image = imageField
-		? await referenceImageFromBinary(
-				this,
-				itemIndex,
-				checkedPropertyName(this, itemIndex, 'options.referenceImageBinaryProperty', imageField),
-			)
-		: undefined;
-	return { fields, image, imageUrl, wait: readWaitSettings(this, itemIndex) };
+	if (imageField) await checkReferenceBinary(this, itemIndex, imageField);
+	return {
+		fields,
+		imageField: imageField || undefined,
+		imageUrl,
+		wait: readWaitSettings(this, itemIndex),
+	};
 }
 
-function createRequest(fields: Record<string, string>, image?: ReferenceImage): MultipartBody {
+async function referenceOf(
+	ctx: IExecuteFunctions,
+	session: Session,
+	input: CreateInput,
+	itemIndex: number,
+): Promise<ReferenceImage | undefined> {
+	if (input.imageUrl) return await fetchReferenceImage(ctx, session, itemIndex, input.imageUrl);
+	if (input.imageField) return await readReferenceBinary(ctx, itemIndex, input.imageField);
+	return undefined;
+}
+
+function createForm(fields: Record<string, string>, image?: ReferenceImage): MultipartBody {
 	const files = image
 		? [
 				{
@@ -352,9 +338,8 @@ export async function execute(
 	itemIndex: number,
 	session: Session,
 ): Promise<INodeExecutionData[]> {
-	const image = input.imageUrl
-		? await referenceImageFromUrl(this, session, itemIndex, input.imageUrl)
-		: input.image;
-	const started = await createVideo(this, session, createRequest(input.fields, image), itemIndex);
+	const buildForm = async () =>
+		createForm(input.fields, await referenceOf(this, session, input, itemIndex));
+	const started = await createVideo(this, session, buildForm, itemIndex);
 	return await finishJob(this, session, started, input.wait, itemIndex);
 }

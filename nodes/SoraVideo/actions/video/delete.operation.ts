@@ -1,14 +1,26 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
-import { operationError } from '../../helpers/errors';
-import type { Session } from '../../helpers/interfaces';
-import { outputItem } from '../../helpers/jobs';
+import type { Session } from '../../transport/session';
 import { deleteVideo } from '../../transport/videos';
-import { parseVideoId, videoIdField } from './common';
+import { operationError } from '../../utils/errors';
+import { outputItem } from '../job/finish';
+import type { VideoOperation } from '../node.type';
+import { parseVideoId, videoIdField } from './fields';
 
-export const description: INodeProperties[] = [
-	videoIdField('delete', 'The video to delete, with all its files'),
-];
+export const option: VideoOperation<string>['option'] = {
+	name: 'Delete',
+	value: 'delete',
+	action: 'Delete a video',
+	description: 'Delete a video and its files',
+};
+
+const properties: INodeProperties[] = [videoIdField('The video to delete, with all its files')];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['video'], operation: ['delete'] } },
+	properties,
+);
 
 export { parseVideoId as parse };
 
@@ -24,12 +36,9 @@ export async function execute(
 			this,
 			itemIndex,
 			`Delete video failed (video ${videoId}): the API kept the video`,
-			{
-				videoId,
-				secret: session.secret,
-			},
+			{ videoId, secret: session.secret },
 		);
 	}
 	const id = typeof answer?.id === 'string' ? answer.id : videoId;
-	return [outputItem(itemIndex, { id, deleted: true })];
+	return [outputItem({ id, deleted: true })];
 }

@@ -1,17 +1,24 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
-import type { Variant } from '../../helpers/binary';
-import { VARIANTS } from '../../helpers/binary';
-import { inputError } from '../../helpers/errors';
-import type { Session } from '../../helpers/interfaces';
-import { downloadVideoFile, fileNameOf, outputItem } from '../../helpers/jobs';
-import { checkedPropertyName } from '../../helpers/validation';
-import { binaryPropertyField, readVideoId, showFor, videoIdField } from './common';
+import type { Session } from '../../transport/session';
+import type { Variant } from '../../transport/videos';
+import { VARIANTS, downloadVideoFile, fileNameOf } from '../../transport/videos';
+import { inputError } from '../../utils/errors';
+import { requiredText } from '../../utils/validation';
+import { outputItem } from '../job/finish';
+import type { VideoOperation } from '../node.type';
+import { binaryPropertyField, parseVideoId, videoIdField } from './fields';
 
-const OPERATION = 'download';
+export const option: VideoOperation<DownloadInput>['option'] = {
+	name: 'Download',
+	value: 'download',
+	action: 'Download a video',
+	description: "Download a finished video's MP4, thumbnail or spritesheet",
+};
 
-export const description: INodeProperties[] = [
-	videoIdField(OPERATION, 'The finished video to download: its ID from Create, Remix or Retrieve'),
+const properties: INodeProperties[] = [
+	videoIdField('The finished video to download: its ID from Create, Remix or Retrieve'),
 	{
 		displayName: 'File',
 		name: 'variant',
@@ -23,10 +30,14 @@ export const description: INodeProperties[] = [
 		],
 		default: 'video',
 		description: "Which of the finished video's files to download",
-		displayOptions: showFor([OPERATION]),
 	},
-	binaryPropertyField(OPERATION),
+	binaryPropertyField(),
 ];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['video'], operation: ['download'] } },
+	properties,
+);
 
 export interface DownloadInput {
 	videoId: string;
@@ -35,7 +46,7 @@ export interface DownloadInput {
 }
 
 export async function parse(this: IExecuteFunctions, itemIndex: number): Promise<DownloadInput> {
-	const videoId = readVideoId(this, itemIndex);
+	const videoId = await parseVideoId.call(this, itemIndex);
 	const variant = String(this.getNodeParameter('variant', itemIndex, 'video'));
 	if (!(variant in VARIANTS)) {
 		throw inputError(
@@ -45,7 +56,7 @@ export async function parse(this: IExecuteFunctions, itemIndex: number): Promise
 			`"${variant}" is not a file of a video; use one of ${Object.keys(VARIANTS).join(', ')}`,
 		);
 	}
-	const binaryPropertyName = checkedPropertyName(
+	const binaryPropertyName = requiredText(
 		this,
 		itemIndex,
 		'binaryPropertyName',
@@ -69,5 +80,5 @@ export async function execute(
 		mimeType: VARIANTS[variant].mimeType,
 		fileSize: bytes ?? null,
 	};
-	return [outputItem(itemIndex, json, { [input.binaryPropertyName]: binary })];
+	return [outputItem(json, { [input.binaryPropertyName]: binary })];
 }

@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import type { VideoOperation } from '../node.type';
 import * as chat from './chat.operation';
 import * as create from './create.operation';
 import * as del from './delete.operation';
@@ -8,7 +9,22 @@ import * as list from './list.operation';
 import * as remix from './remix.operation';
 import * as retrieve from './retrieve.operation';
 
-export { chat, create, del as delete, download, list, remix, retrieve };
+const table = { chat, create, delete: del, download, list, remix, retrieve };
+
+export type OperationName = keyof typeof table;
+
+type InputOf<Operation> = Operation extends { parse(...args: never[]): Promise<infer Input> }
+	? Input
+	: never;
+
+/** Every operation, checked by the compiler: its `execute` takes what its `parse` returns. */
+export const operations: {
+	[Name in OperationName]: VideoOperation<InputOf<(typeof table)[Name]>>;
+} = table;
+
+export function operationNamed(name: string): VideoOperation<unknown> | undefined {
+	return Object.hasOwn(operations, name) ? operations[name as OperationName] : undefined;
+}
 
 export const description: INodeProperties[] = [
 	{
@@ -17,57 +33,8 @@ export const description: INodeProperties[] = [
 		type: 'options',
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['video'] } },
-		options: [
-			{
-				name: 'Chat',
-				value: 'chat',
-				action: 'Generate a video with the chat format',
-				description: 'Generate a video in one streamed chat request and download it',
-			},
-			{
-				name: 'Create',
-				value: 'create',
-				action: 'Create a video',
-				description: 'Start a render from a prompt, optionally wait and download the MP4',
-			},
-			{
-				name: 'Delete',
-				value: 'delete',
-				action: 'Delete a video',
-				description: 'Delete a video and its files',
-			},
-			{
-				name: 'Download',
-				value: 'download',
-				action: 'Download a video',
-				description: "Download a finished video's MP4, thumbnail or spritesheet",
-			},
-			{
-				name: 'List',
-				value: 'list',
-				action: 'List videos',
-				description: 'List your videos, newest first',
-			},
-			{
-				name: 'Remix',
-				value: 'remix',
-				action: 'Remix a video',
-				description: 'Change a finished video with a new prompt',
-			},
-			{
-				name: 'Retrieve',
-				value: 'retrieve',
-				action: 'Retrieve a video',
-				description: "Check a video's status and progress once",
-			},
-		],
+		options: Object.values(operations).map((operation) => operation.option),
 		default: 'create',
 	},
-	...create.description,
-	...remix.description,
-	...retrieve.description,
-	...download.description,
-	...chat.description,
-	...list.description,
-	...del.description,
+	...Object.values(operations).flatMap((operation) => operation.description),
 ];

@@ -5,26 +5,33 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { inputError } from '../../helpers/errors';
-import type { Session, Video } from '../../helpers/interfaces';
-import { outputItem } from '../../helpers/jobs';
-import { checkedRange } from '../../helpers/validation';
-import { listVideos } from '../../transport/videos';
-import { showFor } from './common';
+import { updateDisplayOptions } from 'n8n-workflow';
 
-const OPERATION = 'list';
+import type { Session } from '../../transport/session';
+import type { Video } from '../../transport/videos';
+import { listVideos } from '../../transport/videos';
+import { inputError } from '../../utils/errors';
+import { checkedRange } from '../../utils/validation';
+import { outputItem } from '../job/finish';
+import type { VideoOperation } from '../node.type';
+
+export const option: VideoOperation<ListInput>['option'] = {
+	name: 'List',
+	value: 'list',
+	action: 'List videos',
+	description: 'List your videos, newest first',
+};
 const PAGE_SIZE = 100;
 /** A guard against a server whose cursor never ends. */
 const MAX_PAGES = 1000;
 
-export const description: INodeProperties[] = [
+const properties: INodeProperties[] = [
 	{
 		displayName: 'Return All',
 		name: 'returnAll',
 		type: 'boolean',
 		default: false,
 		description: 'Whether to return all results or only up to a given limit',
-		displayOptions: showFor([OPERATION]),
 	},
 	{
 		displayName: 'Limit',
@@ -33,7 +40,7 @@ export const description: INodeProperties[] = [
 		typeOptions: { minValue: 1, maxValue: PAGE_SIZE },
 		default: 50,
 		description: 'Max number of results to return',
-		displayOptions: showFor([OPERATION], { returnAll: [false] }),
+		displayOptions: { show: { returnAll: [false] } },
 	},
 	{
 		displayName: 'Order',
@@ -45,9 +52,13 @@ export const description: INodeProperties[] = [
 		],
 		default: 'desc',
 		description: 'Sort order by creation time',
-		displayOptions: showFor([OPERATION]),
 	},
 ];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['video'], operation: ['list'] } },
+	properties,
+);
 
 export interface ListInput {
 	returnAll: boolean;
@@ -91,5 +102,5 @@ export async function execute(
 		after = answer.last_id ?? data[data.length - 1]?.id;
 		if (!input.returnAll || !answer.has_more || !data.length || !after) break;
 	}
-	return videos.map((video) => outputItem(itemIndex, video));
+	return videos.map((video) => outputItem(video));
 }

@@ -1,30 +1,45 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
-import type { Session, WaitSettings } from '../../helpers/interfaces';
-import { finishJob } from '../../helpers/jobs';
-import { requiredText } from '../../helpers/validation';
+import type { Session } from '../../transport/session';
 import { remixVideo } from '../../transport/videos';
+import { requiredText } from '../../utils/validation';
+import { finishJob } from '../job/finish';
+import type { WaitSettings } from '../job/wait-settings';
+import { readWaitSettings } from '../job/wait-settings';
+import type { VideoOperation } from '../node.type';
 import {
 	optionsField,
+	parseVideoId,
 	promptField,
-	readVideoId,
-	readWaitSettings,
 	videoIdField,
 	waitFields,
 	waitOptions,
-} from './common';
+} from './fields';
 
-const OPERATION = 'remix';
+export const option: VideoOperation<RemixInput>['option'] = {
+	name: 'Remix',
+	value: 'remix',
+	action: 'Remix a video',
+	description: 'Change a finished video with a new prompt',
+};
 
-export const description: INodeProperties[] = [
-	videoIdField(OPERATION, 'The finished video to remix: its ID from Create or Retrieve'),
-	promptField(OPERATION, {
+export const setsRequestLimits = true;
+
+const properties: INodeProperties[] = [
+	videoIdField('The finished video to remix: its ID from Create or Retrieve'),
+	promptField({
 		placeholder: 'Same scene, at night, with neon reflections',
 		description: 'The change to make. One clear change per remix works best.',
 	}),
-	...waitFields(OPERATION),
-	optionsField(OPERATION, waitOptions),
+	...waitFields,
+	optionsField(waitOptions),
 ];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['video'], operation: ['remix'] } },
+	properties,
+);
 
 export interface RemixInput {
 	videoId: string;
@@ -34,7 +49,7 @@ export interface RemixInput {
 
 export async function parse(this: IExecuteFunctions, itemIndex: number): Promise<RemixInput> {
 	return {
-		videoId: readVideoId(this, itemIndex),
+		videoId: await parseVideoId.call(this, itemIndex),
 		prompt: requiredText(this, itemIndex, 'prompt', this.getNodeParameter('prompt', itemIndex, '')),
 		wait: readWaitSettings(this, itemIndex),
 	};

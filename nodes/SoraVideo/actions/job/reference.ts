@@ -1,0 +1,128 @@
+import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
+import { BINARY_ENCODING } from 'n8n-workflow';
+
+import { collectStream, fetchBytes } from '../../transport/download';
+import type { Session } from '../../transport/session';
+import { inputError } from '../../utils/errors';
+import { IMAGE_EXTENSIONS, sniffImageType } from '../../utils/media';
+
+export interface ReferenceImage {
+	bytes: Buffer;
+	fileName: string;
+	mimeType: string;
+}
+
+const MAX_REFERENCE_IMAGE_BYTES = 50 * 1024 * 1024;
+/** Enough of a file to tell its type (and an image's header) without reading all of it. */
+const HEAD_BYTES = 64 * 1024;
+const BINARY_FIELD = 'options.referenceImageBinaryProperty';
+const URL_FIELD = 'options.referenceImageUrl';
+
+function inputBinary(ctx: IExecuteFunctions, itemIndex: number, propertyName: string): IBinaryData {
+	const binaries = ctx.getInputData()[itemIndex]?.binary ?? {};
+	const binary = binaries[propertyName];
+	if (binary) return binary;
+	const present = Object.keys(binaries);
+	throw inputError(
+		ctx,
+		itemIndex,
+		BINARY_FIELD,
+		`the input item has no binary field "${propertyName}"`,
+		present.length
+			? `Binary fields on this item: ${present.join(', ')}.`
+			: 'This item carries no binary data: read or download the image in an earlier node.',
+	);
+}
+
+/** The whole binary, or its first `limit` bytes and more, from n8n's binary store as a stream where it has an id. */
+async function readBinary(ctx: IExecuteFunctions, binary: IBinaryData, limit: number) {
+	if (binary.id) return await collectStream(await ctx.helpers.getBinaryStream(binary.id), limit);
+	// 4 base64 characters hold 3 bytes
+	return Buffer.from(binary.data.slice(0, Math.ceil((limit + 1) / 3) * 4), BINARY_ENCODING);
+}
+
+function imageTypeOf(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	propertyName: string,
+	binary: IBinaryData,
+	bytes: Buffer,
+): string {
+	const mimeType = sniffImageType(bytes);
+	if (mimeType) return mimeType;
+	throw inputError(
+		ctx,
+		itemIndex,
+		BINARY_FIELD,
+		`"${propertyName}" is not an image (${binary.mimeType || 'unknown type'})`,
+		'Use a PNG, JPEG, WebP or GIF image, ideally the same size as the video.',
+	);
+}
+
+function tooLarge(ctx: IExecuteFunctions, itemIndex: number, field: string) {
+	return inputError(ctx, itemIndex, field, 'the reference image is larger than 50 MB');
+}
+
+function referenceImage(
+	bytes: Buffer,
+	fileName: string | undefined,
+	mimeType: string,
+): ReferenceImage {
+	const name =
+		fileName && /\.\w+$/.test(fileName) ? fileName : `reference.${IMAGE_EXTENSIONS[mimeType]}`;
+	return { bytes, fileName: name, mimeType };
+}
+
+/**
+ * Checks an item's reference image before anything is paid for, from its leading bytes only: the
+ * whole file is read when the item's create runs, so a batch never holds every image at once.
+ */
+export async function checkReferenceBinary(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	propertyName: string,
+): Promise<void> {
+	const binary = inputBinary(ctx, itemIndex, propertyName);
+	if (typeof binary.bytes === 'number' && binary.bytes > MAX_REFERENCE_IMAGE_BYTES) {
+		throw tooLarge(ctx, itemIndex, BINARY_FIELD);
+	}
+	imageTypeOf(ctx, itemIndex, propertyName, binary, await readBinary(ctx, binary, HEAD_BYTES));
+}
+
+export async function readReferenceBinary(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	propertyName: string,
+): Promise<ReferenceImage> {
+	const binary = inputBinary(ctx, itemIndex, propertyName);
+	const bytes = await readBinary(ctx, binary, MAX_REFERENCE_IMAGE_BYTES);
+	if (bytes.length > MAX_REFERENCE_IMAGE_BYTES) throw tooLarge(ctx, itemIndex, BINARY_FIELD);
+	const mimeType = imageTypeOf(ctx, itemIndex, propertyName, binary, bytes);
+	return referenceImage(bytes, binary.fileName, mimeType);
+}
+
+/** Fetches a reference image from a URL, never sending the API key to another host. */
+export async function fetchReferenceImage(
+	ctx: IExecuteFunctions,
+	session: Session,
+	itemIndex: number,
+	url: string,
+): Promise<ReferenceImage> {
+	const { bytes, contentType } = await fetchBytes(
+		ctx,
+		session,
+		{ method: 'GET', url, action: 'Fetch reference image', itemIndex },
+		MAX_REFERENCE_IMAGE_BYTES,
+	);
+	if (bytes.length > MAX_REFERENCE_IMAGE_BYTES) throw tooLarge(ctx, itemIndex, URL_FIELD);
+	const mimeType = sniffImageType(bytes);
+	if (!mimeType) {
+		throw inputError(
+			ctx,
+			itemIndex,
+			URL_FIELD,
+			`${url} is not an image (${contentType || 'unknown type'})`,
+		);
+	}
+	return referenceImage(bytes, new URL(url).pathname.split('/').pop(), mimeType);
+}

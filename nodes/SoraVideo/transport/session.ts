@@ -1,0 +1,86 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import type { Limiter } from '../utils/concurrency';
+import { createLimiter } from '../utils/concurrency';
+import { operationError } from '../utils/errors';
+import type { RetryPolicy } from './retry';
+import { DEFAULT_RETRY, RETRIES_RANGE } from './retry';
+
+export const CREDENTIAL_TYPE = 'cometApi';
+export const DEFAULT_BASE_URL = 'https://api.cometapi.com';
+
+export const DEFAULT_PARALLEL_REQUESTS = 5;
+export const PARALLEL_REQUESTS_RANGE = { min: 1, max: 50 };
+/** Every request's wait for its answer's headers, so a big batch never opens hundreds of sockets. */
+const MAX_OPEN_REQUESTS = 16;
+
+/** What one execution of the node shares across its items. */
+export interface Session {
+	baseUrl: string;
+	origin: string;
+	secret: string;
+	signal?: AbortSignal;
+	retry: RetryPolicy;
+	requests: Limiter;
+	paidRequests: Limiter;
+	downloads: Limiter;
+}
+
+export interface RequestLimits {
+	parallelRequests: number;
+	maxRetries: number;
+}
+
+export const DEFAULT_LIMITS: RequestLimits = {
+	parallelRequests: DEFAULT_PARALLEL_REQUESTS,
+	maxRetries: DEFAULT_RETRY.maxRetries,
+};
+
+function clamped(value: unknown, fallback: number, range: { min: number; max: number }): number {
+	const number = Math.floor(Number(value ?? fallback));
+	return Number.isFinite(number) && number >= range.min ? Math.min(number, range.max) : fallback;
+}
+
+/** The request limits an options collection sets ("Parallel Requests", "Retries per Request"). */
+export function limitsFromOptions(options: IDataObject): RequestLimits {
+	return {
+		parallelRequests: clamped(
+			options.parallelRequests,
+			DEFAULT_LIMITS.parallelRequests,
+			PARALLEL_REQUESTS_RANGE,
+		),
+		maxRetries: clamped(options.maxRetries, DEFAULT_LIMITS.maxRetries, RETRIES_RANGE),
+	};
+}
+
+/** `https://api.cometapi.com/`, `.../v1` and `...` all mean the same base. */
+export function normalizeBaseUrl(value: unknown): string {
+	const text = typeof value === 'string' && value.trim() ? value.trim() : DEFAULT_BASE_URL;
+	return text.replace(/\/+$/, '').replace(/\/v1$/, '');
+}
+
+/** Reads the credential once per execution; everything an item's request needs travels in the session. */
+export async function openSession(ctx: IExecuteFunctions, limits: RequestLimits): Promise<Session> {
+	const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
+	const secret = typeof credentials.apiKey === 'string' ? credentials.apiKey : '';
+	const baseUrl = normalizeBaseUrl(credentials.baseUrl);
+	let origin: string;
+	try {
+		origin = new URL(baseUrl).origin;
+	} catch {
+		throw operationError(ctx, 0, `The CometAPI credential's Base URL "${baseUrl}" is not a URL`, {
+			secret,
+			description: "Set it to https://api.cometapi.com or to your relay's address.",
+		});
+	}
+	return {
+		baseUrl,
+		origin,
+		secret,
+		signal: ctx.getExecutionCancelSignal(),
+		retry: { ...DEFAULT_RETRY, maxRetries: limits.maxRetries },
+		requests: createLimiter(MAX_OPEN_REQUESTS),
+		paidRequests: createLimiter(limits.parallelRequests),
+		downloads: createLimiter(limits.parallelRequests),
+	};
+}
