@@ -3,7 +3,7 @@
 /**
  * A local stand-in for CometAPI's Sora 2 endpoints (OpenAI Videos API shape plus the chat format).
  * Plain Node.js built-ins only, two HTTP servers on 127.0.0.1: the API and a "third-party" file host.
- * See README.md in this folder.
+ * Also exports the language-model stand-in for agent tests (llm.js). See README.md in this folder.
  */
 
 const { createState } = require('./state');
@@ -16,6 +16,7 @@ const { createRouter } = require('./routes');
 const { createApiHandler, createFileHandler } = require('./servers');
 const { createControl } = require('./control');
 const { makeServer, listen, shut } = require('./http');
+const { startLlmStandIn } = require('./llm');
 
 /**
  * @typedef {import('./state').RequestRecord} RequestRecord @typedef {import('./state').Job} Job
@@ -112,4 +113,4 @@ async function startStandIn(opts = {}) {
 	return handle;
 }
 
-module.exports = { startStandIn, fixtures, parseMultipart, mulberry32, imageSize, DEFAULT_FAULTS };
+module.exports = { startStandIn, startLlmStandIn, fixtures, parseMultipart, mulberry32, imageSize, DEFAULT_FAULTS };
