@@ -17,6 +17,13 @@ module.exports = {
 			testMatch: ['<rootDir>/test/unit/**/*.test.js', '<rootDir>/test/stand-in/**/*.test.js'],
 		},
 		{
+			// the built package: `npm pack` contents, the scanner's lint, the release guards (after a build)
+			displayName: 'pack',
+			testEnvironment: 'node',
+			transform: {},
+			testMatch: ['<rootDir>/test/pack/**/*.test.js'],
+		},
+		{
 			displayName: 'e2e',
 			testEnvironment: 'node',
 			transform,
