@@ -4,6 +4,8 @@
 // tool_call deltas, and the record of what the model received.
 'use strict';
 
+const path = require('node:path');
+const { spawn } = require('node:child_process');
 const { OpenAI } = require('openai');
 const { startLlmStandIn } = require('../../tools/stand-in');
 
@@ -224,5 +226,26 @@ describe('the language-model stand-in', () => {
 		expect(res.headers.get('x-request-id')).toMatch(/^req_/);
 		const ctl = await (await fetch(`${llm.baseUrl}/__llm/requests`)).json();
 		expect(ctl.map((/** @type {any} */ r) => r.path)).toEqual(['/v1/chat/completions', '/v1/embeddings']);
+	});
+
+	test('cli.js --llm starts both stand-ins and prints llmUrl; --llm-args fills the tool call', async () => {
+		const cli = path.join(__dirname, '..', '..', 'tools', 'stand-in', 'cli.js');
+		const child = spawn(process.execPath, [cli, '--llm', '--llm-api-key', 'sk-cli-llm', '--llm-args', '{"prompt":"from the cli"}'], { stdio: ['ignore', 'pipe', 'pipe'] });
+		try {
+			const urls = await new Promise((resolve, reject) => {
+				let buf = '';
+				child.stdout.on('data', (d) => {
+					buf += d;
+					if (buf.includes('\n')) resolve(JSON.parse(buf.split('\n')[0]));
+				});
+				child.on('exit', (code) => reject(new Error(`cli exited ${code}`)));
+			});
+			const c = new OpenAI({ apiKey: 'sk-cli-llm', baseURL: `${urls.llmUrl}/v1`, maxRetries: 0 });
+			const r = await c.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'go' }], tools: [SORA_TOOL] });
+			expect(JSON.parse(/** @type {any} */ (r.choices[0].message.tool_calls)[0].function.arguments).prompt).toBe('from the cli');
+			expect((await fetch(`${urls.baseUrl}/v1/models`, { headers: { authorization: 'Bearer sk-test' } })).status).toBe(200);
+		} finally {
+			child.kill('SIGTERM');
+		}
 	});
 });

@@ -2,12 +2,13 @@
 // @ts-check
 'use strict';
 /**
- * Runs the CometAPI stand-in as a standalone process.
+ * Runs the CometAPI stand-in (and, with --llm, the language-model stand-in) as a standalone process.
  *   node tools/stand-in/cli.js --api-key sk-test --port 8080 --render-ms 3000 --log
- * Prints one JSON line {"baseUrl", "fileHostUrl", "pid"} on stdout once both servers listen,
- * then serves until SIGINT/SIGTERM. See README.md for every flag.
+ * Prints one JSON line {"baseUrl", "fileHostUrl", "pid"} (plus "llmUrl" with --llm) on stdout once
+ * the servers listen, then serves until SIGINT/SIGTERM. See README.md for every flag.
  */
 const { startStandIn } = require('./index');
+const { startLlmStandIn } = require('./llm');
 
 const HELP = `Usage: node tools/stand-in/cli.js [flags]
   --api-key KEY            required bearer token (default sk-test)
@@ -19,15 +20,22 @@ const HELP = `Usage: node tools/stand-in/cli.js [flags]
   --content-redirect       /content answers 302 to the file host
   --video-bytes N[K|M|G]   the video variant is a generated MP4-looking stream of N bytes
   --chat-delay-ms N        delay between SSE chunks (default 200)
+  --create-latency-ms N|MIN-MAX  how long a create or remix takes to answer (a range: seeded draws)
+  --progress-mode linear|uneven  uneven: progress stalls, then jumps
   --no-gzip                never gzip JSON answers
   --no-check-mime          accept any input_reference content type
   --strict-reference-size  reject a reference image whose pixel size differs from size
-  --seed N  --rate5xx F  --rate-drop F  --drop-after-create  --error-after-create
-  --burst429 P  --burst-length K  --retry-after-s N  --rate-truncate F  --slow-ms N
+  --seed N  --rate5xx F  --statuses5xx 500,502  --rate-drop F  --drop-after-create  --error-after-create
+  --burst429 P  --burst-length K  --retry-after-s N  --retry-after-ms N  --rate-truncate F  --slow-ms N
+  --paid-burst429 P  --paid-burst-length K  --paid-rate503 F
+  --paid-rate-drop-after-create F  --paid-rate-error-after-create F  --paid-statuses-after-create 500,504
   --file-host-faults       faults also apply to the file host
   --log                    print each request to stderr
-Control (no auth): GET /__stand-in/requests | /paid-requests | /jobs | /chats | /options,
-  POST /__stand-in/options (JSON partial options), POST /__stand-in/reset`;
+  --llm                    also start the language-model stand-in (prints llmUrl)
+  --llm-port N  --llm-api-key KEY  --llm-tool NAME  --llm-args JSON
+Control (no auth): GET /__stand-in/requests | /paid-requests | /jobs | /chats | /options | /open-requests,
+  POST /__stand-in/options (JSON partial options), POST /__stand-in/reset;
+  on the LLM: GET /__llm/requests | /tool-messages | /tool-calls, POST /__llm/reset`;
 
 /** @param {string} v */
 function bytes(v) {
@@ -37,60 +45,97 @@ function bytes(v) {
 	return Math.round(Number(m[1]) * mult);
 }
 
+/** @param {string} v */
+function number(v) {
+	const n = Number(v);
+	if (!Number.isFinite(n)) throw new Error(`not a number: ${v}`);
+	return n;
+}
+
+/** @param {string} v */
+const numbers = (v) => v.split(',').map(number);
+/** `N` or `MIN-MAX`. @param {string} v */
+const numberOrRange = (v) => (/^\d+-\d+$/.test(v) ? /** @type {[number, number]} */ (v.split('-').map(number)) : number(v));
+/** @param {string} v */
+const progressMode = (v) => {
+	if (v !== 'linear' && v !== 'uneven') throw new Error(`--progress-mode is linear or uneven, not ${v}`);
+	return v;
+};
+
+/**
+ * Every flag: where its value goes (`o` options, `f` faults, `l` LLM options), the key, and how to
+ * read its value (absent: a switch that sets the given constant).
+ * @type {Record<string, [target: 'o'|'f'|'l', key: string, read: ((v: string) => unknown) | {set: unknown}]>}
+ */
+const FLAGS = {
+	'--api-key': ['o', 'apiKey', String],
+	'--port': ['o', 'port', number],
+	'--file-host-port': ['o', 'fileHostPort', number],
+	'--render-ms': ['o', 'renderMs', number],
+	'--queued-ms': ['o', 'queuedMs', number],
+	'--poll-after-ms': ['o', 'pollAfterMs', number],
+	'--content-redirect': ['o', 'contentRedirect', { set: true }],
+	'--video-bytes': ['o', 'videoBytes', bytes],
+	'--chat-delay-ms': ['o', 'chatDelayMs', number],
+	'--create-latency-ms': ['o', 'createLatencyMs', numberOrRange],
+	'--progress-mode': ['o', 'progressMode', progressMode],
+	'--no-gzip': ['o', 'gzip', { set: false }],
+	'--no-check-mime': ['o', 'checkMime', { set: false }],
+	'--strict-reference-size': ['o', 'strictReferenceSize', { set: true }],
+	'--log': ['o', 'log', { set: true }],
+	'--seed': ['f', 'seed', number],
+	'--rate5xx': ['f', 'rate5xx', number],
+	'--statuses5xx': ['f', 'statuses5xx', numbers],
+	'--rate-drop': ['f', 'rateDrop', number],
+	'--drop-after-create': ['f', 'dropAfterCreate', { set: true }],
+	'--error-after-create': ['f', 'errorAfterCreate', { set: true }],
+	'--burst429': ['f', 'burst429', number],
+	'--burst-length': ['f', 'burstLength', number],
+	'--retry-after-s': ['f', 'retryAfterS', number],
+	'--retry-after-ms': ['f', 'retryAfterMs', number],
+	'--rate-truncate': ['f', 'rateTruncate', number],
+	'--slow-ms': ['f', 'slowMs', number],
+	'--file-host-faults': ['f', 'fileHost', { set: true }],
+	'--paid-burst429': ['f', 'paidBurst429', number],
+	'--paid-burst-length': ['f', 'paidBurstLength', number],
+	'--paid-rate503': ['f', 'paidRate503', number],
+	'--paid-rate-drop-after-create': ['f', 'paidRateDropAfterCreate', number],
+	'--paid-rate-error-after-create': ['f', 'paidRateErrorAfterCreate', number],
+	'--paid-statuses-after-create': ['f', 'paidStatusesAfterCreate', numbers],
+	'--llm': ['l', 'enabled', { set: true }],
+	'--llm-port': ['l', 'port', number],
+	'--llm-api-key': ['l', 'apiKey', String],
+	'--llm-tool': ['l', 'tool', String],
+	'--llm-args': ['l', 'args', (v) => JSON.parse(v)],
+};
+
 /** @param {string[]} argv */
 function parse(argv) {
-	/** @type {Record<string, any>} */
-	const o = {};
-	/** @type {Record<string, any>} */
-	const faults = {};
+	/** @type {Record<'o'|'f'|'l', Record<string, any>>} */
+	const out = { o: {}, f: {}, l: {} };
 	for (let i = 0; i < argv.length; i++) {
 		const a = argv[i];
-		const val = () => {
-			const v = argv[++i];
-			if (v === undefined) throw new Error(`${a} needs a value`);
-			return v;
-		};
-		const num = () => {
-			const v = Number(val());
-			if (!Number.isFinite(v)) throw new Error(`${a} needs a number`);
-			return v;
-		};
-		switch (a) {
-			case '-h':
-			case '--help':
-				process.stdout.write(HELP + '\n');
-				process.exit(0);
-				break;
-			case '--api-key': o.apiKey = val(); break;
-			case '--port': o.port = num(); break;
-			case '--file-host-port': o.fileHostPort = num(); break;
-			case '--render-ms': o.renderMs = num(); break;
-			case '--queued-ms': o.queuedMs = num(); break;
-			case '--poll-after-ms': o.pollAfterMs = num(); break;
-			case '--content-redirect': o.contentRedirect = true; break;
-			case '--video-bytes': o.videoBytes = bytes(val()); break;
-			case '--chat-delay-ms': o.chatDelayMs = num(); break;
-			case '--no-gzip': o.gzip = false; break;
-			case '--no-check-mime': o.checkMime = false; break;
-			case '--strict-reference-size': o.strictReferenceSize = true; break;
-			case '--log': o.log = true; break;
-			case '--seed': faults.seed = num(); break;
-			case '--rate5xx': faults.rate5xx = num(); break;
-			case '--rate-drop': faults.rateDrop = num(); break;
-			case '--drop-after-create': faults.dropAfterCreate = true; break;
-			case '--error-after-create': faults.errorAfterCreate = true; break;
-			case '--burst429': faults.burst429 = num(); break;
-			case '--burst-length': faults.burstLength = num(); break;
-			case '--retry-after-s': faults.retryAfterS = num(); break;
-			case '--rate-truncate': faults.rateTruncate = num(); break;
-			case '--slow-ms': faults.slowMs = num(); break;
-			case '--file-host-faults': faults.fileHost = true; break;
-			default:
-				throw new Error(`unknown flag ${a} (see --help)`);
+		if (a === '-h' || a === '--help') {
+			process.stdout.write(HELP + '\n');
+			process.exit(0);
+		}
+		const flag = FLAGS[a];
+		if (!flag) throw new Error(`unknown flag ${a} (see --help)`);
+		const [target, key, read] = flag;
+		if (typeof read !== 'function') {
+			out[target][key] = read.set;
+			continue;
+		}
+		const v = argv[++i];
+		if (v === undefined) throw new Error(`${a} needs a value`);
+		try {
+			out[target][key] = read(v);
+		} catch (e) {
+			throw new Error(`${a}: ${e instanceof Error ? e.message : e}`);
 		}
 	}
-	if (Object.keys(faults).length) o.faults = faults;
-	return o;
+	if (Object.keys(out.f).length) out.o.faults = out.f;
+	return { options: out.o, llm: out.l };
 }
 
 async function main() {
@@ -101,10 +146,12 @@ async function main() {
 		process.stderr.write(`${e instanceof Error ? e.message : e}\n${HELP}\n`);
 		process.exit(2);
 	}
-	const s = await startStandIn(opts);
-	process.stdout.write(JSON.stringify({ baseUrl: s.baseUrl, fileHostUrl: s.fileHostUrl, pid: process.pid }) + '\n');
+	const { enabled, ...llmOptions } = opts.llm;
+	const s = await startStandIn(opts.options);
+	const llm = enabled ? await startLlmStandIn({ log: opts.options.log, ...llmOptions }) : null;
+	process.stdout.write(JSON.stringify({ baseUrl: s.baseUrl, fileHostUrl: s.fileHostUrl, ...(llm ? { llmUrl: llm.baseUrl } : {}), pid: process.pid }) + '\n');
 	const stop = async () => {
-		await s.close();
+		await Promise.all([s.close(), llm && llm.close()]);
 		process.exit(0);
 	};
 	process.on('SIGINT', stop);

@@ -97,6 +97,7 @@ async function startStandIn(opts = {}) {
 			st.requests.length = 0;
 			st.jobs.clear();
 			st.chats.clear();
+			st.counters.job = 0; // job numbers seed uneven progress: the same again after a reset
 			st.open.peak = st.open.now;
 			engine.reset();
 		},

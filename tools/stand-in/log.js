@@ -30,6 +30,7 @@ function newRecord(st, server, req, url, paidRoute) {
 		requestId: server === 'api' ? `req_${hex(16)}` : null,
 		bytesSent: null,
 		durationMs: null,
+		latencyMs: 0,
 	};
 	st.requests.push(rec);
 	return rec;

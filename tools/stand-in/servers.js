@@ -91,7 +91,7 @@ function createApiHandler(st, { engine, route, control }) {
 		watch(st, res, rec);
 		const eligible = url.pathname.startsWith('/v1/') && url.pathname !== '/v1/models';
 		const plan = engine.plan({ eligible, paid: paidRoute });
-		const latencyMs = isCreateRoute(method, url.pathname) ? engine.latency(options.createLatencyMs) : 0;
+		if (isCreateRoute(method, url.pathname)) rec.latencyMs = engine.latency(options.createLatencyMs);
 		const slowMs = eligible ? options.faults.slowMs : 0;
 
 		if (plan.before === 'drop') {
@@ -114,7 +114,7 @@ function createApiHandler(st, { engine, route, control }) {
 		const auth = String(req.headers.authorization || '');
 		if (auth !== `Bearer ${options.apiKey}`) reply = unauthorized(auth);
 		else {
-			await st.timers.sleep(latencyMs);
+			await st.timers.sleep(rec.latencyMs);
 			rec.handled = true;
 			rec.paid = paidRoute;
 			reply = handle({ req, url, rec, raw, bodyKind: parsed.kind, jsonBody: parsed.jsonBody, parts: parsed.parts, bodyError: parsed.error });

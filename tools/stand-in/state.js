@@ -46,6 +46,7 @@ const { createTimers } = require('./util');
  * @property {string|null} requestId  the x-request-id answered
  * @property {number|null} bytesSent  body bytes sent, for binary answers
  * @property {number|null} durationMs
+ * @property {number} latencyMs      the createLatencyMs drawn for this create or remix (0 otherwise)
  */
 
 /**
