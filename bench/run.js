@@ -4,7 +4,7 @@
  * n8n hosts, both talking to the local CometAPI stand-in, plus memory and throughput of big
  * downloads. `npm run bench` = `npm run build && node bench/run.js`. See bench/README.md.
  *
- *   node bench/run.js [--quick] [--hosts=2.8.4,1.123.81] [--render-ms=6000] [--sizes=50,200,500]
+ *   node bench/run.js [--quick] [--hosts=2.41.1,1.123.81] [--render-ms=6000] [--sizes=50,200,500]
  *                     [--builtin-n20=auto|run|extrapolate] [--no-overlap] [--budget-s=720]
  *                     [--skip-batch] [--skip-memory] [--strict] [--out=bench/results]
  */
@@ -18,7 +18,7 @@ const os = require('node:os');
 const path = require('node:path');
 
 const REPO_ROOT = path.resolve(__dirname, '..');
-const harness = require('../test/e2e/harness');
+const harness = require('../tools/n8n-harness');
 const { startStandIn } = require('../tools/stand-in');
 const procs = require('./lib/procs');
 const wf = require('./lib/workflows');
@@ -52,7 +52,7 @@ function parseArgs(argv) {
 		strict: a.strict === true,
 		out: path.resolve(REPO_ROOT, typeof a.out === 'string' ? a.out : quick ? 'bench/results-quick' : 'bench/results'),
 		sampleMs: 50,
-		memoryHost: '2.8.4',
+		memoryHost: harness.newestHost(),
 		memoryBuiltin: a['skip-memory-builtin'] !== true,
 		concurrencyCheck: a['skip-concurrency-check'] !== true,
 		slowMs: 300,

@@ -1,15 +1,15 @@
 #!/usr/bin/env node
 /**
- * Demo: a real n8n 2.8.4 makes a Sora 2 video with this package's node, from examples/text-to-video.json.
+ * Demo: a real n8n (the newest 2.x host) makes a Sora 2 video with this package's node, from examples/text-to-video.json.
  *
  *   npm run demo              (= npm run build && node scripts/demo.js)
  *
  * Without COMETAPI_API_KEY it runs everything on this machine: the local CometAPI stand-in
- * (test/stand-in, 127.0.0.1 only, an 8 s render) plays the API, and the timeline of the job is
+ * (tools/stand-in, 127.0.0.1 only, an 8 s render) plays the API, and the timeline of the job is
  * printed while the node polls. With COMETAPI_API_KEY (and optionally COMETAPI_BASE_URL, default
  * https://api.cometapi.com) it uses the real API instead: that makes a real, paid video.
  *
- * The package (package.json + dist/) is installed into a fresh n8n user folder the way the
+ * The package is packed (`npm pack`) and installed into a fresh n8n user folder the way the
  * Community Nodes panel does; the credential and the workflow are imported with the n8n CLI and the
  * workflow runs with `n8n execute`. The MP4 is written to ./out/<video id>.mp4.
  * Exit code 0 on success, 1 with a message otherwise.
@@ -20,13 +20,13 @@ const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 
-const REPO_ROOT = path.resolve(__dirname, '..');
-const HOST_VERSION = '2.8.4';
+const harness = require('../tools/n8n-harness');
+const { cometCredential, findNode, loadExample, fastPolling } = require('../tools/sora-fixtures');
+
+const REPO_ROOT = harness.REPO_ROOT;
+const HOST_VERSION = harness.newestHost();
 const STAND_IN_RENDER_MS = 8000;
 const STAND_IN_POLL_SECONDS = 1;
-
-const harness = require(path.join(REPO_ROOT, 'test', 'e2e', 'harness'));
-const { cometCredential, findNode, loadExample, fastPolling } = require(path.join(REPO_ROOT, 'test', 'e2e', 'lib', 'sora-e2e'));
 
 const startedAt = Date.now();
 const stamp = () => `[${((Date.now() - startedAt) / 1000).toFixed(1).padStart(5)} s]`;
@@ -44,7 +44,7 @@ function ensureBuilt() {
 
 function ensureHost() {
 	if (harness.isHostInstalled(HOST_VERSION)) return;
-	say(`n8n ${HOST_VERSION} is not installed in ${harness.hostDir(HOST_VERSION)}: installing it now (2-3 minutes, about 2 GB)`);
+	say(`n8n ${HOST_VERSION} is not installed in ${harness.hostDir(HOST_VERSION)}: installing it now (3-6 minutes, about 2 GB)`);
 	const result = spawnSync('bash', [path.join(REPO_ROOT, 'scripts', 'install-n8n-hosts.sh'), HOST_VERSION], {
 		cwd: REPO_ROOT,
 		stdio: 'inherit',
@@ -112,7 +112,7 @@ async function main() {
 			say(`using the real CometAPI at ${baseUrl} (COMETAPI_API_KEY is set): this video is billed to your key`);
 			say('the timeline is not available with the real API (the node polls inside n8n); the result prints when the render is done');
 		} else {
-			const { startStandIn } = require(path.join(REPO_ROOT, 'tools', 'stand-in'));
+			const { startStandIn } = require('../tools/stand-in');
 			const apiKey = 'sk-demo-local-stand-in';
 			standIn = await startStandIn({ apiKey, renderMs: STAND_IN_RENDER_MS });
 			credential = cometCredential({ apiKey, baseUrl: standIn.baseUrl });

@@ -8,8 +8,8 @@
 const fs = require('node:fs');
 const path = require('node:path');
 
-const harness = require('../../test/e2e/harness');
-const { spawnTracked, stopGroup } = require('../../test/e2e/harness/process');
+const harness = require('../../tools/n8n-harness');
+const { spawnTracked, stopGroup } = require('../../tools/n8n-harness/process');
 
 /**
  * Process ids of `root` and all its descendants, from /proc/<pid>/task/<tid>/children.
@@ -88,15 +88,15 @@ function startTreeSampler(pid, intervalMs) {
 /**
  * `n8n execute --id=<id> --rawOutput` on a folder (not queued behind other CLI calls), parsed the
  * way the harness parses it. With `sampleMs`, the tree's RSS is sampled while it runs.
- * @param {import('../../test/e2e/harness/user-folder').N8nUserFolder} folder
+ * @param {import('../../tools/n8n-harness/user-folder').N8nUserFolder} folder
  * @param {string} workflowId
  * @param {{ timeoutMs?: number, sampleMs?: number }} [options]
  */
 async function execute(folder, workflowId, options = {}) {
-	const bin = harness.n8nBin(folder.version);
 	const args = ['execute', `--id=${workflowId}`, '--rawOutput'];
+	const command = harness.n8nCommand(folder.version, args);
 	const started = Date.now();
-	const child = spawnTracked(process.execPath, [bin, ...args], { cwd: folder.root, env: folder.env });
+	const child = spawnTracked(command.command, command.args, { cwd: folder.root, env: folder.env });
 	const sampler = options.sampleMs && child.pid ? startTreeSampler(child.pid, options.sampleMs) : undefined;
 	let stdout = '';
 	let stderr = '';
@@ -127,7 +127,7 @@ async function execute(folder, workflowId, options = {}) {
 
 /**
  * The file behind a filesystem-mode binary id (`filesystem-v2:<path>`) in a user folder.
- * @param {import('../../test/e2e/harness/user-folder').N8nUserFolder} folder
+ * @param {import('../../tools/n8n-harness/user-folder').N8nUserFolder} folder
  * @param {{ id?: string }} binary
  * @returns {string | undefined}
  */

@@ -2,7 +2,10 @@
 
 /** Workflows and credentials of the bench (the harness imports them with fixed ids). */
 
-const OUR_TYPE = 'n8n-nodes-cometapi-sora.soraVideo';
+const { linearWorkflow, manualTrigger } = require('../../tools/n8n-harness');
+const sora = require('../../tools/sora-fixtures');
+
+const OUR_TYPE = sora.NODE_TYPE;
 const BUILTIN_TYPE = '@n8n/n8n-nodes-langchain.openAi';
 /** The OpenAI node's newest version (defaultVersion) on both hosts; its Video > Generate exists from 2.0. */
 const BUILTIN_TYPE_VERSION = 2.1;
@@ -13,12 +16,8 @@ const BUILTIN_NODE = 'OpenAI Video Generate';
 const COMET_CREDENTIAL = { id: 'benchcomet', name: 'CometAPI (bench stand-in)' };
 const OPENAI_CREDENTIAL = { id: 'benchopenai', name: 'OpenAI (bench stand-in)' };
 
-/**
- * @param {{ apiKey: string, baseUrl: string }} standIn
- */
-function cometCredential(standIn) {
-	return { ...COMET_CREDENTIAL, type: 'cometApi', data: { apiKey: standIn.apiKey, baseUrl: standIn.baseUrl } };
-}
+/** @param {{ apiKey: string, baseUrl: string }} standIn */
+const cometCredential = (standIn) => sora.cometCredential(standIn, COMET_CREDENTIAL);
 
 /**
  * The built-in node's `openAiApi` credential: `url` is its Base URL (default
@@ -33,72 +32,11 @@ function openAiCredential(standIn) {
 	};
 }
 
-const START = { name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} };
-
-/**
- * Manual Trigger -> Edit Fields (one item with an array of prompts) -> Split Out (one item per
- * prompt, field `prompt`) -> the video node.
- * @param {string} id
- * @param {string} name
- * @param {string[]} prompts
- * @param {Record<string, any>} videoNode
- */
-function batchWorkflow(id, name, prompts, videoNode) {
-	return {
-		id,
-		name,
-		nodes: [
-			START,
-			{
-				name: 'Prompts',
-				type: 'n8n-nodes-base.set',
-				typeVersion: 3.4,
-				position: [220, 0],
-				parameters: {
-					assignments: { assignments: [{ id: 'p1', name: 'prompts', value: JSON.stringify(prompts), type: 'array' }] },
-					options: {},
-				},
-			},
-			{
-				name: 'One Item per Prompt',
-				type: 'n8n-nodes-base.splitOut',
-				typeVersion: 1,
-				position: [440, 0],
-				parameters: { fieldToSplitOut: 'prompts', include: 'noOtherFields', options: { destinationFieldName: 'prompt' } },
-			},
-			{ position: [660, 0], ...videoNode },
-		],
-		connections: {
-			Start: { main: [[{ node: 'Prompts', type: 'main', index: 0 }]] },
-			Prompts: { main: [[{ node: 'One Item per Prompt', type: 'main', index: 0 }]] },
-			'One Item per Prompt': { main: [[{ node: videoNode.name, type: 'main', index: 0 }]] },
-		},
-	};
-}
-
 /**
  * Our node, Create with Wait for Completion, every other setting at its default unless `options` says.
  * @param {Record<string, any>} options the node's Options collection (`{}` = all defaults)
  */
-function ourNode(options) {
-	return {
-		name: OUR_NODE,
-		type: OUR_TYPE,
-		typeVersion: 1,
-		parameters: {
-			resource: 'video',
-			operation: 'create',
-			model: 'sora-2',
-			prompt: '={{ $json.prompt }}',
-			seconds: '4',
-			size: '1280x720',
-			waitForCompletion: true,
-			binaryPropertyName: 'data',
-			options,
-		},
-		credentials: { cometApi: { id: COMET_CREDENTIAL.id, name: COMET_CREDENTIAL.name } },
-	};
-}
+const ourNode = (options) => sora.createAndWaitNode(OUR_NODE, COMET_CREDENTIAL, { options });
 
 /** n8n's OpenAI node, Video > Generate, all options at their defaults (poll every 10 s, wait up to 300 s). */
 function builtinNode() {
@@ -128,8 +66,8 @@ function prompts(tag, n) {
 }
 
 /** A Wait node (time interval, in seconds; under 65 s n8n waits in-process). */
-function waitNode(name, seconds, position) {
-	return { name, type: 'n8n-nodes-base.wait', typeVersion: 1.1, position, parameters: { resume: 'timeInterval', amount: seconds, unit: 'seconds' } };
+function waitNode(name, seconds) {
+	return { name, type: 'n8n-nodes-base.wait', typeVersion: 1.1, parameters: { resume: 'timeInterval', amount: seconds, unit: 'seconds' } };
 }
 
 /**
@@ -140,25 +78,16 @@ function waitNode(name, seconds, position) {
  * @param {number} waitSeconds
  */
 function idleWorkflow(id, waitSeconds) {
-	return {
-		id,
-		name: 'bench: idle baseline',
-		nodes: [
-			START,
-			waitNode('Wait', waitSeconds, [220, 0]),
-			{
-				name: 'Edit Fields',
-				type: 'n8n-nodes-base.set',
-				typeVersion: 3.4,
-				position: [440, 0],
-				parameters: { assignments: { assignments: [{ id: 'a1', name: 'hello', value: 'world', type: 'string' }] }, options: {} },
-			},
-		],
-		connections: {
-			Start: { main: [[{ node: 'Wait', type: 'main', index: 0 }]] },
-			Wait: { main: [[{ node: 'Edit Fields', type: 'main', index: 0 }]] },
+	return linearWorkflow(id, 'bench: idle baseline', [
+		manualTrigger(),
+		waitNode('Wait', waitSeconds),
+		{
+			name: 'Edit Fields',
+			type: 'n8n-nodes-base.set',
+			typeVersion: 3.4,
+			parameters: { assignments: { assignments: [{ id: 'a1', name: 'hello', value: 'world', type: 'string' }] }, options: {} },
 		},
-	};
+	]);
 }
 
 /**
@@ -169,16 +98,8 @@ function idleWorkflow(id, waitSeconds) {
  * @param {Record<string, any>} videoNode
  */
 function downloadWorkflow(id, name, warmUpSeconds, videoNode) {
-	const node = { position: [440, 0], ...videoNode, parameters: { ...videoNode.parameters, prompt: `[${id}] one big video` } };
-	return {
-		id,
-		name,
-		nodes: [START, waitNode('Warm-up', warmUpSeconds, [220, 0]), node],
-		connections: {
-			Start: { main: [[{ node: 'Warm-up', type: 'main', index: 0 }]] },
-			'Warm-up': { main: [[{ node: node.name, type: 'main', index: 0 }]] },
-		},
-	};
+	const node = { ...videoNode, parameters: { ...videoNode.parameters, prompt: `[${id}] one big video` } };
+	return linearWorkflow(id, name, [manualTrigger(), waitNode('Warm-up', warmUpSeconds), node]);
 }
 
 module.exports = {
@@ -189,7 +110,7 @@ module.exports = {
 	BUILTIN_NODE,
 	cometCredential,
 	openAiCredential,
-	batchWorkflow,
+	batchWorkflow: sora.batchWorkflow,
 	ourNode,
 	builtinNode,
 	prompts,

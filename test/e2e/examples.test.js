@@ -15,56 +15,21 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
-const {
-	createN8nUserFolder,
-	executeWorkflow,
-	hostVersions,
-	importCredentials,
-	importWorkflow,
-	nodeError,
-	nodeOutput,
-	readBinary,
-	runN8nCli,
-	startN8n,
-} = require('./harness');
-const { createTimings } = require('./harness/timings');
-const { startStandIn, fixtures } = require('../../tools/stand-in');
-const {
-	CREDENTIAL_REF,
-	EXAMPLES_DIR,
-	NODE_TYPE,
-	cometCredential,
-	fastPolling,
-	findNode,
-	loadExample,
-	newApiKey,
-	paidOf,
-	preparePackage,
-	replaceWithManualTrigger,
-	requestsSince,
-} = require('./lib/sora-e2e');
+const { executeWorkflow, hostVersions, nodeError, nodeOutput, readBinary, runN8nCli, startN8n } = require('../../tools/n8n-harness');
+const { fixtures } = require('../../tools/stand-in');
+const e2e = require('./lib/sora-e2e');
+const { CREDENTIAL_REF, EXAMPLES_DIR, NODE_TYPE, fastPolling, findNode, loadExample, paidOf, requestsSince } = e2e;
 
 // jest 29 ignores `testTimeout` inside a `projects` entry
 jest.setTimeout(600_000);
 
 const POLL = 0.25;
-const apiKey = newApiKey();
-/** @type {Awaited<ReturnType<typeof startStandIn>>} */
+const suite = e2e.useSoraSuite({ timingsTitle: 'Sora examples e2e timings', standIn: { renderMs: 1200, chatDelayMs: 30 } });
+const { apiKey, timed } = suite;
+/** @type {Awaited<ReturnType<typeof import('../../tools/stand-in').startStandIn>>} */
 let standIn;
-/** @type {string} */
-let packageDir;
-
-const timings = createTimings();
-const { timed } = timings;
-
-beforeAll(async () => {
-	packageDir = preparePackage();
-	standIn = await startStandIn({ apiKey, renderMs: 1200, chatDelayMs: 30 });
-});
-
-afterAll(async () => {
-	if (standIn) await standIn.close();
-	timings.report('Sora examples e2e timings');
+beforeAll(() => {
+	standIn = suite.standIn;
 });
 
 const EXAMPLES = ['text-to-video', 'scheduled-content-pipeline', 'webhook-generation', 'long-render-wait-loop'];
@@ -101,8 +66,6 @@ describe('the example files (no host needed)', () => {
 });
 
 describe.each(hostVersions())('n8n %s', (version) => {
-	/** @type {import('./harness/user-folder').N8nUserFolder} */
-	let folder;
 	const outputDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sora-e2e-videos-'));
 
 	const textToVideo = loadExample('text-to-video', 'soraExText000001');
@@ -111,7 +74,7 @@ describe.each(hostVersions())('n8n %s', (version) => {
 
 	const scheduledAsIs = loadExample('scheduled-content-pipeline', 'soraExSchedRaw01');
 	const scheduled = loadExample('scheduled-content-pipeline', 'soraExSched00001');
-	replaceWithManualTrigger(scheduled, 'Every Day at 09:00');
+	e2e.replaceWithManualTrigger(scheduled, 'Every Day at 09:00');
 	fastPolling(scheduled, POLL);
 	const scheduledPrompts = ['[render:1000] clouds over a ridge', '[render:1400] coffee pouring', '[render:1200] a paper boat'];
 	for (const assignment of findNode(scheduled, 'Prompts').parameters.assignments.assignments) {
@@ -132,18 +95,10 @@ describe.each(hostVersions())('n8n %s', (version) => {
 	const webhook = loadExample('webhook-generation', 'soraExHook000001');
 	fastPolling(webhook, POLL);
 
-	beforeAll(async () => {
-		if (!packageDir || !standIn) throw new Error('set-up failed (build or stand-in): see the first error');
-		folder = await createN8nUserFolder({ version, binaryMode: 'filesystem', packageDir });
-		await timed(version, 'import:credentials (first call: migrations)', () =>
-			importCredentials(folder, [cometCredential({ apiKey, baseUrl: standIn.baseUrl })]),
-		);
-		await timed(version, 'import:workflow x6', () =>
-			importWorkflow(folder, [textToVideo, scheduledAsIs, scheduled, loop, loopFailing, webhook]),
-		);
+	const folder = e2e.useHostFolder(suite, version, {
+		workflows: [textToVideo, scheduledAsIs, scheduled, loop, loopFailing, webhook],
 	});
-	afterAll(async () => {
-		if (folder) await folder.cleanup();
+	afterAll(() => {
 		fs.rmSync(outputDir, { recursive: true, force: true });
 	});
 
@@ -221,7 +176,7 @@ describe.each(hostVersions())('n8n %s', (version) => {
 	});
 
 	describe('webhook-generation through n8n start', () => {
-		/** @type {import('./harness/server').RunningN8n} */
+		/** @type {import('../../tools/n8n-harness/server').RunningN8n} */
 		let server;
 
 		beforeAll(async () => {
@@ -244,7 +199,7 @@ describe.each(hostVersions())('n8n %s', (version) => {
 				signal: AbortSignal.timeout(60_000),
 			});
 			const body = Buffer.from(await response.arrayBuffer());
-			timings.add(version, 'webhook POST -> MP4 round trip', Date.now() - started);
+			suite.timings.add(version, 'webhook POST -> MP4 round trip', Date.now() - started);
 			expect(response.status).toBe(200);
 			expect(response.headers.get('content-type')).toMatch(/^video\/mp4/);
 			expect(body.equals(fixtures.video)).toBe(true);

@@ -21,17 +21,9 @@
  * FAULTS_SEED=<n> picks another seed; FAULTS_HOSTS=2.8.4 limits the hosts (default: all of hosts.json);
  * FAULTS_HARSH_ALL=1 runs the harsh run on every host.
  */
-const {
-	createN8nUserFolder,
-	executeWorkflow,
-	hostVersions,
-	importCredentials,
-	importWorkflow,
-	nodeOutput,
-	readBinary,
-} = require('./harness');
-const { startStandIn, fixtures, mulberry32 } = require('../../tools/stand-in');
-const { NODE_TYPE, CREDENTIAL_REF, cometCredential, newApiKey, preparePackage } = require('./lib/sora-e2e');
+const { executeWorkflow, hostVersions, nodeOutput, readBinary } = require('../../tools/n8n-harness');
+const { fixtures, mulberry32 } = require('../../tools/stand-in');
+const { CREDENTIAL_REF, batchWorkflow, createAndWaitNode, useHostFolder, useSoraSuite } = require('./lib/sora-e2e');
 
 // jest 29 ignores `testTimeout` inside a `projects` entry
 jest.setTimeout(600_000);
@@ -59,7 +51,6 @@ const HOSTS = process.env.FAULTS_HOSTS ? process.env.FAULTS_HOSTS.split(',').map
 /** Second run: after every create was answered, status checks and downloads fail much more often. */
 const HARSH = { ...FAULTS, seed: SEED + 1, rate5xx: 0.4, rateDrop: 0.12, burst429: 0.03, rateTruncate: 0.3 };
 
-const apiKey = newApiKey();
 /** @param {string} label unique prompts per run and item */
 const promptsFor = (label) =>
 	Array.from({ length: ITEMS }, (_, i) => `Fault run ${label} ${SEED} item ${String(i).padStart(2, '0')}: a lighthouse in a storm, take ${i + 1}`);
@@ -69,54 +60,11 @@ const promptsFor = (label) =>
  * @param {string} id @param {string} label
  */
 function faultWorkflow(id, label) {
-	return {
-		id,
-		name: `sora e2e: 50 items under seeded faults (${label})`,
-		nodes: [
-			{ name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-			{
-				name: 'Prompts',
-				type: 'n8n-nodes-base.set',
-				typeVersion: 3.4,
-				position: [220, 0],
-				parameters: {
-					assignments: { assignments: [{ id: 'p1', name: 'prompts', value: JSON.stringify(promptsFor(label)), type: 'array' }] },
-					options: {},
-				},
-			},
-			{
-				name: 'Split',
-				type: 'n8n-nodes-base.splitOut',
-				typeVersion: 1,
-				position: [440, 0],
-				parameters: { fieldToSplitOut: 'prompts', include: 'noOtherFields', options: { destinationFieldName: 'prompt' } },
-			},
-			{
-				name: 'Create',
-				type: NODE_TYPE,
-				typeVersion: 1,
-				position: [660, 0],
-				parameters: {
-					resource: 'video',
-					operation: 'create',
-					model: 'sora-2',
-					prompt: '={{ $json.prompt }}',
-					seconds: '4',
-					size: '720x1280',
-					waitForCompletion: true,
-					binaryPropertyName: 'data',
-					options: { pollInterval: POLL_S, timeout: 90 },
-				},
-				credentials: { cometApi: CREDENTIAL_REF },
-				onError: 'continueRegularOutput',
-			},
-		],
-		connections: {
-			Start: { main: [[{ node: 'Prompts', type: 'main', index: 0 }]] },
-			Prompts: { main: [[{ node: 'Split', type: 'main', index: 0 }]] },
-			Split: { main: [[{ node: 'Create', type: 'main', index: 0 }]] },
-		},
-	};
+	const create = createAndWaitNode('Create', CREDENTIAL_REF, { size: '720x1280', options: { pollInterval: POLL_S, timeout: 90 } });
+	return batchWorkflow(id, `sora e2e: 50 items under seeded faults (${label})`, promptsFor(label), {
+		...create,
+		onError: 'continueRegularOutput',
+	});
 }
 
 const FATE_UNKNOWN = 'create: connection dropped, fate unknown (paid, not repeated)';
@@ -186,17 +134,11 @@ afterAll(() => {
 	for (const lines of reports) console.log(lines.join('\n'));
 });
 
-/** @type {Awaited<ReturnType<typeof startStandIn>>} */
+const suite = useSoraSuite({ standIn: { renderMs: RENDER_MS, faults: FAULTS } });
+/** @type {Awaited<ReturnType<typeof import('../../tools/stand-in').startStandIn>>} */
 let standIn;
-/** @type {string} */
-let packageDir;
-
-beforeAll(async () => {
-	packageDir = preparePackage();
-	standIn = await startStandIn({ apiKey, renderMs: RENDER_MS, faults: FAULTS });
-});
-afterAll(async () => {
-	if (standIn) await standIn.close();
+beforeAll(() => {
+	standIn = suite.standIn;
 });
 
 /** @param {number} ms */
@@ -213,28 +155,15 @@ const SCENARIOS = [
 ];
 
 describe.each(HOSTS)('n8n %s', (version) => {
-	/** @type {import('./harness/user-folder').N8nUserFolder} */
-	let folder;
-	let setupMs = 0;
-
-	beforeAll(async () => {
-		if (!packageDir || !standIn) throw new Error('set-up failed (build or stand-in): see the first error');
-		const t = Date.now();
-		folder = await createN8nUserFolder({ version, binaryMode: 'filesystem', packageDir });
-		// the set-up calls send nothing to the stand-in
-		await importCredentials(folder, [cometCredential({ apiKey, baseUrl: standIn.baseUrl })]);
-		await importWorkflow(folder, SCENARIOS.map((s) => faultWorkflow(s.workflowId, s.label)));
-		setupMs = Date.now() - t;
-	});
-	afterAll(async () => {
-		if (folder) await folder.cleanup();
-	});
+	// the set-up calls send nothing to the stand-in
+	const folder = useHostFolder(suite, version, { workflows: SCENARIOS.map((s) => faultWorkflow(s.workflowId, s.label)) });
+	const setupMs = () => suite.timings.entries.filter((t) => t.version === version).reduce((sum, t) => sum + t.ms, 0);
 
 	// the harsh run (about 30 s of backoff) on the first host only, to keep the file near 1.5 min
 	const scenarios = version === HOSTS[0] || process.env.FAULTS_HARSH_ALL === '1' ? SCENARIOS : SCENARIOS.slice(0, 1);
 	describe.each(scenarios)('50 items in one execution, $name', (scenario) => {
 		const prompts = promptsFor(scenario.label);
-		/** @type {import('./harness/cli').ExecuteResult} */
+		/** @type {import('../../tools/n8n-harness/cli').ExecuteResult} */
 		let result;
 		/** @type {any[]} */
 		let items;
@@ -247,7 +176,7 @@ describe.each(HOSTS)('n8n %s', (version) => {
 		let executeMs = 0;
 
 		beforeAll(async () => {
-			if (!folder) throw new Error('set-up of the host failed: see the first error');
+			if (!folder.root) throw new Error('set-up of the host failed: see the first error');
 			standIn.setOptions({ faults: FAULTS });
 			standIn.reset(); // same seed, fresh log and jobs for every run
 			segments = [{ from: 0, faults: FAULTS }];
@@ -281,7 +210,7 @@ describe.each(HOSTS)('n8n %s', (version) => {
 			items = nodeOutput(result.run, 'Create');
 		});
 		afterAll(() => {
-			if (log) reports.push(report(version, scenario, segments, log, items || [], { setupMs, executeMs }));
+			if (log) reports.push(report(version, scenario, segments, log, items || [], { setupMs: setupMs(), executeMs }));
 		});
 
 		it('finishes the execution: every failure stays on its item', () => {

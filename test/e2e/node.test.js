@@ -6,50 +6,30 @@
  * chat, and both Continue On Fail modes; further executions cover the default binary mode, a failed
  * job and a time-out. Install the hosts first: scripts/install-n8n-hosts.sh
  */
-const {
-	createN8nUserFolder,
-	executeWorkflow,
-	hostVersions,
-	importCredentials,
-	importWorkflow,
-	nodeError,
-	nodeOutput,
-	readBinary,
-} = require('./harness');
-const { createTimings } = require('./harness/timings');
-const { startStandIn, fixtures } = require('../../tools/stand-in');
+const { executeWorkflow, hostVersions, nodeError, nodeOutput, readBinary } = require('../../tools/n8n-harness');
+const { fixtures } = require('../../tools/stand-in');
 const { PROMPTS, STORYBOARD, badInputWorkflow, createOnly, mainWorkflow } = require('./fixtures/sora-workflows');
-const { cometCredential, newApiKey, paidOf, preparePackage, requestsSince, sha256 } = require('./lib/sora-e2e');
+const { paidOf, requestsSince, sha256, useHostFolder, useSoraSuite } = require('./lib/sora-e2e');
 
 // jest 29 ignores `testTimeout` inside a `projects` entry
 jest.setTimeout(600_000);
 
 const POLL = 0.25;
-const apiKey = newApiKey();
-/** @type {Awaited<ReturnType<typeof startStandIn>>} */
-let standIn;
-/** @type {string} */
-let packageDir;
+const suite = useSoraSuite({ timingsTitle: 'Sora node e2e timings', standIn: { renderMs: 1200, chatDelayMs: 30 } });
+const { apiKey, timed } = suite;
 
-const timings = createTimings();
-const { timed } = timings;
-
-/** @type {import('./harness/cli').WorkflowFixture} built once the stand-in's file host URL is known */
+/** @type {import('../../tools/n8n-harness/cli').WorkflowFixture} built once the stand-in's file host URL is known */
 let main;
+/** @type {Awaited<ReturnType<typeof import('../../tools/stand-in').startStandIn>>} */
+let standIn;
 
-beforeAll(async () => {
-	packageDir = preparePackage();
-	standIn = await startStandIn({ apiKey, renderMs: 1200, chatDelayMs: 30 });
+beforeAll(() => {
+	standIn = suite.standIn;
 	main = mainWorkflow({
 		referencePngBase64: fixtures.reference.toString('base64'),
 		pollInterval: POLL,
 		fileHostUrl: standIn.fileHostUrl,
 	});
-});
-
-afterAll(async () => {
-	if (standIn) await standIn.close();
-	timings.report('Sora node e2e timings');
 });
 
 /** Creates videos directly on the stand-in (no n8n) until at least `count` are live, so List pages. */
@@ -71,7 +51,7 @@ async function ensureLiveVideos(count) {
 	}
 }
 
-/** @param {import('./harness/cli').ExecuteResult} result */
+/** @param {import('../../tools/n8n-harness/cli').ExecuteResult} result */
 function expectNoKeyLeak(result) {
 	expect(result.stdout).not.toContain(apiKey);
 	expect(result.stderr).not.toContain(apiKey);
@@ -91,23 +71,10 @@ const timesOut = createOnly('soraTimeout00001', PROMPTS.never, { pollInterval: 0
 const badInput = badInputWorkflow();
 
 describe.each(hostVersions())('n8n %s', (version) => {
-	/** @type {import('./harness/user-folder').N8nUserFolder} */
-	let folder;
-
-	beforeAll(async () => {
-		if (!packageDir || !standIn) throw new Error('set-up failed (build or stand-in): see the first error');
-		folder = await createN8nUserFolder({ version, binaryMode: 'filesystem', packageDir });
-		await timed(version, 'import:credentials (first call: migrations)', () =>
-			importCredentials(folder, [cometCredential({ apiKey, baseUrl: standIn.baseUrl })]),
-		);
-		await timed(version, 'import:workflow x5', () => importWorkflow(folder, [main, inDefaultMode, failed, timesOut, badInput]));
-	});
-	afterAll(async () => {
-		if (folder) await folder.cleanup();
-	});
+	const folder = useHostFolder(suite, version, { workflows: () => [main, inDefaultMode, failed, timesOut, badInput] });
 
 	describe('every operation in one execution (filesystem binary mode)', () => {
-		/** @type {import('./harness/cli').ExecuteResult} */
+		/** @type {import('../../tools/n8n-harness/cli').ExecuteResult} */
 		let result;
 		/** @type {any[]} */
 		let requests;
@@ -387,17 +354,27 @@ describe.each(hostVersions())('n8n %s', (version) => {
 		expectNoKeyLeak(result);
 	});
 
-	it('a failed job fails the execution (exit code 1) with the video id and the moderation message, created once', async () => {
+	/**
+	 * Runs a workflow whose one Create fails (exit code 1) after paying exactly once; the node's
+	 * error names that video.
+	 * @param {string} step @param {{ id: string }} workflow
+	 */
+	async function runFailingCreate(step, workflow) {
 		const mark = standIn.requests.length;
-		const result = await timed(version, 'execute failed job', () => executeWorkflow(folder, failed.id));
+		const result = await timed(version, step, () => executeWorkflow(folder, workflow.id));
 		const requests = requestsSince(standIn, mark);
 		expect(result.exitCode).toBe(1);
-		expect(result.run.status).toBe('error');
 		const paid = paidOf(requests);
 		expect(paid).toHaveLength(1);
 		const videoId = paid[0].jobId;
 		const error = nodeError(result.run, 'Create');
 		expect(error.message).toContain(videoId);
+		return { result, requests, videoId, error };
+	}
+
+	it('a failed job fails the execution (exit code 1) with the video id and the moderation message, created once', async () => {
+		const { result, requests, videoId, error } = await runFailingCreate('execute failed job', failed);
+		expect(result.run.status).toBe('error');
 		expect(error.message).toContain('Your request was blocked by our moderation system.');
 		// polling stops at the first answer that says failed, and a failed video is not downloaded
 		const job = standIn.jobs.get(videoId);
@@ -409,16 +386,8 @@ describe.each(hostVersions())('n8n %s', (version) => {
 	});
 
 	it('a wait that times out names the video id, its last status and progress, and how to continue', async () => {
-		const mark = standIn.requests.length;
 		const started = Date.now();
-		const result = await timed(version, 'execute time-out (2 s)', () => executeWorkflow(folder, timesOut.id));
-		const requests = requestsSince(standIn, mark);
-		expect(result.exitCode).toBe(1);
-		const paid = paidOf(requests);
-		expect(paid).toHaveLength(1);
-		const videoId = paid[0].jobId;
-		const error = nodeError(result.run, 'Create');
-		expect(error.message).toContain(videoId);
+		const { result, requests, videoId, error } = await runFailingCreate('execute time-out (2 s)', timesOut);
 		expect(error.message).toContain('in_progress');
 		expect(error.message).toContain('42%');
 		expect(`${error.message} ${error.description}`).toMatch(/Retrieve|Download/);

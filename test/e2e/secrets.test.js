@@ -23,20 +23,9 @@ const fs = require('node:fs');
 const http = require('node:http');
 const path = require('node:path');
 
-const {
-	createN8nUserFolder,
-	executeWorkflow,
-	executionError,
-	hostVersions,
-	importCredentials,
-	importWorkflow,
-	nodeError,
-	nodeOutput,
-	readBinary,
-	runN8nCli,
-} = require('./harness');
+const { executeWorkflow, executionError, hostVersions, nodeError, nodeOutput, readBinary, runN8nCli } = require('../../tools/n8n-harness');
 const { startStandIn, fixtures } = require('../../tools/stand-in');
-const { NODE_TYPE, preparePackage } = require('./lib/sora-e2e');
+const { NODE_TYPE, useHostFolder, useSoraSuite } = require('./lib/sora-e2e');
 
 // jest 29 ignores `testTimeout` inside a `projects` entry
 jest.setTimeout(600_000);
@@ -328,10 +317,11 @@ function misplacedKeys(requests) {
 /** @type {Awaited<ReturnType<typeof startStandIn>>} */ let dropApi;
 /** @type {Awaited<ReturnType<typeof startStandIn>>} */ let otherKeyApi;
 /** @type {Awaited<ReturnType<typeof startEchoProvider>>} */ let echo;
-/** @type {string} */ let packageDir;
+
+const suite = useSoraSuite({ timingsTitle: 'Secrets sweep timings', standIn: false });
+const { timed } = suite;
 
 beforeAll(async () => {
-	packageDir = preparePackage();
 	okApi = await startStandIn({ apiKey: KEY, renderMs: 800, chatDelayMs: 20, contentRedirect: true });
 	dropApi = await startStandIn({ apiKey: KEY, renderMs: 800, chatDelayMs: 20, faults: { seed: 7, rateDrop: 1, dropAfterCreate: true } });
 	otherKeyApi = await startStandIn({ apiKey: 'sk-somebody-else-0000', renderMs: 800 });
@@ -341,21 +331,26 @@ afterAll(async () => {
 	await Promise.all([okApi && okApi.close(), dropApi && dropApi.close(), otherKeyApi && otherKeyApi.close(), echo && echo.close()]);
 });
 
-const timings = [];
-afterAll(() => {
-	if (timings.length) console.log(`Secrets sweep timings:\n${timings.map((t) => `  n8n ${t.version.padEnd(9)} ${t.step.padEnd(36)} ${(t.ms / 1000).toFixed(1)} s`).join('\n')}`);
-});
-
 const HOSTS = process.env.SECRETS_HOSTS ? process.env.SECRETS_HOSTS.split(',').map((v) => v.trim()) : hostVersions();
 
 describe.each(HOSTS)('n8n %s: the API key never leaks', (version) => {
-	/** @type {import('./harness/user-folder').N8nUserFolder} */
-	let folder;
-	/** @type {import('./harness/cli').ExecuteResult} */
+	const folder = useHostFolder(suite, version, {
+		credentials: () =>
+			[
+				['leak-ok', okApi.baseUrl],
+				['leak-drop', dropApi.baseUrl],
+				['leak-wrongkey', otherKeyApi.baseUrl],
+				['leak-json401', `${echo.url}/json401`],
+				['leak-text401', `${echo.url}/text401`],
+				['leak-all400', `${echo.url}/all400`],
+			].map(([id, baseUrl]) => ({ id, name: id, type: 'cometApi', data: { apiKey: KEY, baseUrl } })),
+		workflows: () => [sweepWorkflow(okApi.fileHostUrl), ...HARD.map(hardWorkflow)],
+	});
+	/** @type {import('../../tools/n8n-harness/cli').ExecuteResult} */
 	let sweep;
-	/** @type {Array<{ hard: (typeof HARD)[number], result: import('./harness/cli').ExecuteResult }>} */
+	/** @type {Array<{ hard: (typeof HARD)[number], result: import('../../tools/n8n-harness/cli').ExecuteResult }>} */
 	const hardRuns = [];
-	/** @type {import('./harness/cli').CliResult} */
+	/** @type {import('../../tools/n8n-harness/cli').CliResult} */
 	let debugSweep;
 	/** @type {any[]} */ let okLog;
 	/** @type {any[]} */ let dropLog;
@@ -371,40 +366,20 @@ describe.each(HOSTS)('n8n %s: the API key never leaks', (version) => {
 	};
 
 	beforeAll(async () => {
-		if (!packageDir || !okApi) throw new Error('set-up failed (build or stand-ins): see the first error');
-		folder = await createN8nUserFolder({ version, binaryMode: 'filesystem', packageDir });
-		const credentials = [
-			['leak-ok', okApi.baseUrl],
-			['leak-drop', dropApi.baseUrl],
-			['leak-wrongkey', otherKeyApi.baseUrl],
-			['leak-json401', `${echo.url}/json401`],
-			['leak-text401', `${echo.url}/text401`],
-			['leak-all400', `${echo.url}/all400`],
-		].map(([id, baseUrl]) => ({ id, name: id, type: 'cometApi', data: { apiKey: KEY, baseUrl } }));
-		let t = Date.now();
-		await importCredentials(folder, credentials);
-		await importWorkflow(folder, [sweepWorkflow(okApi.fileHostUrl), ...HARD.map(hardWorkflow)]);
-		timings.push({ version, step: 'set-up (2 imports)', ms: Date.now() - t });
+		if (!okApi || !folder.root) throw new Error('set-up failed (build, stand-ins or host): see the first error');
 		for (const api of [okApi, dropApi, otherKeyApi]) api.reset();
 		echoMark = echo.received.length;
-		t = Date.now();
-		sweep = await executeWorkflow(folder, 'soraLeakSweep001');
-		timings.push({ version, step: 'execute sweep (35 nodes)', ms: Date.now() - t });
+		sweep = await timed(version, 'execute sweep (35 nodes)', () => executeWorkflow(folder, 'soraLeakSweep001'));
 		okLog = okApi.requests.slice();
 		dropLog = dropApi.requests.slice();
 		for (const hard of HARD) {
-			t = Date.now();
-			hardRuns.push({ hard, result: await executeWorkflow(folder, hard.id) });
-			timings.push({ version, step: `execute ${hard.node} (stops)`, ms: Date.now() - t });
+			hardRuns.push({ hard, result: await timed(version, `execute ${hard.node} (stops)`, () => executeWorkflow(folder, hard.id)) });
 		}
 		// the sweep once more at log level debug, the most n8n writes about a run (at debug the
 		// execution JSON is wrapped in log metadata, so this output is only searched, not parsed)
-		t = Date.now();
-		debugSweep = await runN8nCli(folder, ['execute', '--id=soraLeakSweep001', '--rawOutput'], { env: { N8N_LOG_LEVEL: 'debug' } });
-		timings.push({ version, step: 'execute sweep again (log level debug)', ms: Date.now() - t });
-	});
-	afterAll(async () => {
-		if (folder) await folder.cleanup();
+		debugSweep = await timed(version, 'execute sweep again (log level debug)', () =>
+			runN8nCli(folder, ['execute', '--id=soraLeakSweep001', '--rawOutput'], { env: { N8N_LOG_LEVEL: 'debug' } }),
+		);
 	});
 
 	it('runs the sweep to the end: every failure stays on its item', () => {

@@ -1,5 +1,5 @@
 /** @type {import('jest').Config} */
-// Queue-mode suite (n8n 2.8.4 + Redis + Postgres): npx jest --config test/queue/jest.config.js
+// Queue-mode suite (the newest n8n host + Redis + Postgres): npx jest --config test/queue/jest.config.js
 const path = require('node:path');
 
 module.exports = {

@@ -1,27 +1,18 @@
 /**
- * n8n 2.8.4 in queue mode (Redis + Postgres, one main, two workers) running the Sora examples
+ * The newest n8n 2.x host in queue mode (Redis + Postgres, one main, two workers) running the Sora examples
  * against the CometAPI stand-in. See test/queue/README.md.
  *   npx jest --config test/queue/jest.config.js
  */
-const {
-	ensurePackages,
-	startCluster,
-} = require('../../scripts/queue-mode/cluster');
-const { startStandIn, fixtures } = require('../../tools/stand-in');
-const {
-	cometCredential,
-	fastPolling,
-	findNode,
-	loadExample,
-	newApiKey,
-	paidOf,
-	preparePackage,
-	requestsSince,
-} = require('../e2e/lib/sora-e2e');
+const { HOST_VERSION, ensurePackages, startCluster } = require('../../tools/queue-cluster');
+const { fixtures } = require('../../tools/stand-in');
+const { cometCredential, fastPolling, findNode, loadExample, paidOf, requestsSince, useSoraSuite } = require('../e2e/lib/sora-e2e');
 
 jest.setTimeout(600_000);
 
-const apiKey = newApiKey();
+// the packages first: without Redis and Postgres nothing else is worth starting
+beforeAll(() => ensurePackages());
+const suite = useSoraSuite({ standIn: { renderMs: 1000 } });
+const { apiKey } = suite;
 /** @type {any} */ let standIn;
 /** @type {any} */ let cluster;
 const numbers = {};
@@ -85,18 +76,34 @@ async function waitUntil(check, timeoutMs, what) {
 	}
 }
 
+/**
+ * Fires N_B renders of RENDER_B ms through the Wait-loop webhook at `path`, waits until all of
+ * `workflowId`'s executions succeeded, and measures how far apart their paid creates were.
+ * @param {string} path @param {string} tag @param {string} workflowId @param {number} timeoutMs
+ */
+async function runLoops(path, tag, workflowId, timeoutMs) {
+	const mark = standIn.requests.length;
+	const started = Date.now();
+	await Promise.all(Array.from({ length: N_B }, (_, i) => post(path, `[render:${RENDER_B}] parallel ${tag}${i}`).then((r) => r.text())));
+	await waitUntil(() => {
+		const ex = executions(workflowId);
+		return ex.length === N_B && ex.every((e) => e.status === 'success');
+	}, timeoutMs, `the loops of ${workflowId}`);
+	const paid = paidOf(requestsSince(standIn, mark));
+	const creates = paid.map((r) => r.time);
+	return { totalS: (Date.now() - started) / 1000, paid, createSpreadS: (Math.max(...creates) - Math.min(...creates)) / 1000 };
+}
+
 /** execution ids per worker, from "Worker started execution <id>" log lines */
 function startedByWorker() {
 	return cluster.workers.map((w) => [...w.log().matchAll(/Worker started execution (\d+)/g)].map((m) => m[1]));
 }
 
 beforeAll(async () => {
-	ensurePackages();
-	const packageDir = preparePackage();
-	standIn = await startStandIn({ apiKey, renderMs: 1000 });
+	standIn = suite.standIn;
 	const t0 = Date.now();
 	cluster = await startCluster({
-		packageDir,
+		tarball: suite.tarball,
 		workers: 2,
 		concurrency: 1,
 		credentials: [cometCredential({ apiKey, baseUrl: standIn.baseUrl })],
@@ -115,11 +122,10 @@ beforeAll(async () => {
 
 afterAll(async () => {
 	if (cluster) await cluster.stop();
-	if (standIn) await standIn.close();
 	console.log(`queue-mode numbers:\n${JSON.stringify(numbers, null, 2)}`);
 });
 
-describe('n8n 2.8.4 queue mode: main + 2 workers (concurrency 1), Redis, Postgres, binary data in the database', () => {
+describe(`n8n ${HOST_VERSION} queue mode: main + 2 workers (concurrency 1), Redis, Postgres, binary data in the database`, () => {
 	it('(a) ten webhook executions fired together: ten MP4s, ten paid creates, spread over both workers', async () => {
 		const mark = standIn.requests.length;
 		const started = Date.now();
@@ -158,7 +164,7 @@ describe('n8n 2.8.4 queue mode: main + 2 workers (concurrency 1), Redis, Postgre
 		it(`(b) ${N_B} renders of ${RENDER_B / 1000} s: wait in place serialises, a Wait node of 65 s frees the worker`, async () => {
 			const prompt = (i) => `[render:${RENDER_B}] parallel ${i}`;
 			// wait in place
-			let started = Date.now();
+			const started = Date.now();
 			const rs = await Promise.all(Array.from({ length: N_B }, (_, i) => post('sora-inplace', prompt(i)).then(async (r) => [r.status, Buffer.from(await r.arrayBuffer())])));
 			numbers.b_waitInPlaceTotalS = (Date.now() - started) / 1000;
 			for (const [status, body] of rs) {
@@ -167,30 +173,15 @@ describe('n8n 2.8.4 queue mode: main + 2 workers (concurrency 1), Redis, Postgre
 			}
 
 			// Wait-node loop, Wait 1 s: below 65 s the Wait node sleeps inside the worker (slot held)
-			let mark = standIn.requests.length;
-			started = Date.now();
-			await Promise.all(Array.from({ length: N_B }, (_, i) => post('sora-loop-short', prompt(`s${i}`)).then((r) => r.text())));
-			await waitUntil(() => {
-				const ex = executions('qLoopShort');
-				return ex.length === N_B && ex.every((e) => e.status === 'success');
-			}, 180_000, 'short loops');
-			numbers.b_loopWait1sTotalS = (Date.now() - started) / 1000;
-			const creates1 = paidOf(requestsSince(standIn, mark)).map((r) => r.time);
-			numbers.b_loopWait1sCreateSpreadS = (Math.max(...creates1) - Math.min(...creates1)) / 1000;
+			const short = await runLoops('sora-loop-short', 's', 'qLoopShort', 180_000);
+			numbers.b_loopWait1sTotalS = short.totalS;
+			numbers.b_loopWait1sCreateSpreadS = short.createSpreadS;
 
 			// Wait-node loop, Wait 65 s: the execution is stored as waiting, the worker takes the next job
-			mark = standIn.requests.length;
-			started = Date.now();
-			await Promise.all(Array.from({ length: N_B }, (_, i) => post('sora-loop-long', prompt(`l${i}`)).then((r) => r.text())));
-			await waitUntil(() => {
-				const ex = executions('qLoopLong');
-				return ex.length === N_B && ex.every((e) => e.status === 'success');
-			}, 240_000, 'long loops');
-			numbers.b_loopWait65sTotalS = (Date.now() - started) / 1000;
-			const paidLong = paidOf(requestsSince(standIn, mark));
-			expect(paidLong).toHaveLength(N_B);
-			const creates = paidLong.map((r) => r.time);
-			numbers.b_loopWait65sCreateSpreadS = (Math.max(...creates) - Math.min(...creates)) / 1000;
+			const long = await runLoops('sora-loop-long', 'l', 'qLoopLong', 240_000);
+			expect(long.paid).toHaveLength(N_B);
+			numbers.b_loopWait65sTotalS = long.totalS;
+			numbers.b_loopWait65sCreateSpreadS = long.createSpreadS;
 			console.log(`(b) wait in place: ${numbers.b_waitInPlaceTotalS} s; loop with Wait 1 s: ${numbers.b_loopWait1sTotalS} s; loop with Wait 65 s: ${numbers.b_loopWait65sTotalS} s (creates within ${numbers.b_loopWait65sCreateSpreadS} s)`);
 			// in place: one after another on the single slot
 			expect(numbers.b_waitInPlaceTotalS).toBeGreaterThan((N_B * RENDER_B) / 1000 - 1);

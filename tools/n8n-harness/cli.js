@@ -5,7 +5,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const { HarnessError, formatLogs } = require('./errors');
-const { n8nBin } = require('./hosts');
+const { n8nCommand } = require('./hosts');
 const { runProcess, sequential } = require('./process');
 const { parseExecuteOutput } = require('./run-data');
 
@@ -69,7 +69,7 @@ const { parseExecuteOutput } = require('./run-data');
 const DEFAULT_CLI_TIMEOUT_MS = 180_000;
 
 /**
- * Runs `n8n <args>` of the folder's host version against the folder (cwd = the folder, so no stray
+ * Runs `n8n <args>` of the folder's host version (on the host's Node) against the folder (cwd = the folder, so no stray
  * .env is read). Calls are serialized within the process. Resolves whatever the exit code; rejects
  * on timeout with the captured logs.
  * @param {N8nUserFolder} folder
@@ -78,9 +78,9 @@ const DEFAULT_CLI_TIMEOUT_MS = 180_000;
  * @returns {Promise<CliResult>}
  */
 async function runN8nCli(folder, args, options = {}) {
-	const bin = n8nBin(folder.version);
+	const command = n8nCommand(folder.version, args);
 	return await sequential(async () => {
-		const result = await runProcess(process.execPath, [bin, ...args], {
+		const result = await runProcess(command.command, command.args, {
 			cwd: folder.root,
 			env: { ...folder.env, ...(options.env || {}) },
 			timeoutMs: options.timeoutMs || DEFAULT_CLI_TIMEOUT_MS,
@@ -266,7 +266,7 @@ function interpretExecuteResult(folder, workflowId, result) {
 			? `\nHint: ${unknownType[1]} is not loaded. ${
 					folder.package
 						? `Installed package: ${folder.package.name} in ${folder.package.dir}; check its package.json "n8n" entries and the type name.`
-						: 'No package is installed in this folder: pass packageDir to createN8nUserFolder (after `npm run build`).'
+						: 'No package is installed in this folder: pass tarball or packageDir to createN8nUserFolder (after `npm run build`).'
 				}`
 			: '';
 		throw new HarnessError(

@@ -41,10 +41,11 @@ function killGroup(pid, signal) {
 }
 
 /**
- * Starts a detached child (own process group) with piped stdout/stderr and tracks it.
+ * Starts a detached child (own process group) with piped stdout/stderr and tracks it; `uid`/`gid`
+ * run it as another user.
  * @param {string} command
  * @param {string[]} args
- * @param {{ cwd: string, env: NodeJS.ProcessEnv }} options
+ * @param {{ cwd: string, env: NodeJS.ProcessEnv, uid?: number, gid?: number }} options
  * @returns {import('node:child_process').ChildProcessWithoutNullStreams}
  */
 function spawnTracked(command, args, options) {
@@ -54,6 +55,7 @@ function spawnTracked(command, args, options) {
 		env: options.env,
 		detached: true,
 		stdio: ['ignore', 'pipe', 'pipe'],
+		...(options.uid !== undefined ? { uid: options.uid, gid: options.gid } : {}),
 	});
 	const pid = child.pid;
 	if (pid !== undefined) {

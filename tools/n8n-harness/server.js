@@ -2,7 +2,7 @@
 
 const { activateWorkflow } = require('./cli');
 const { HarnessError, headTail } = require('./errors');
-const { n8nBin } = require('./hosts');
+const { n8nCommand } = require('./hosts');
 const { freePort, isPortInUse, sleep, spawnTracked, stopGroup } = require('./process');
 
 /** @typedef {import('./user-folder').N8nUserFolder} N8nUserFolder */
@@ -72,7 +72,7 @@ async function readinessOk(baseUrl) {
  * @returns {Promise<RunningN8n>}
  */
 async function startN8n(folder, options = {}) {
-	const bin = n8nBin(folder.version);
+	const command = n8nCommand(folder.version, ['start']);
 	for (const id of options.activate || []) await activateWorkflow(folder, id);
 
 	const port = options.port || (await freePort());
@@ -83,7 +83,7 @@ async function startN8n(folder, options = {}) {
 	const timeoutMs = options.timeoutMs || 120_000;
 
 	const started = Date.now();
-	const child = spawnTracked(process.execPath, [bin, 'start'], {
+	const child = spawnTracked(command.command, command.args, {
 		cwd: folder.root,
 		env: {
 			...folder.env,

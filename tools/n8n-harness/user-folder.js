@@ -5,7 +5,8 @@ const os = require('node:os');
 const path = require('node:path');
 
 const { HarnessError } = require('./errors');
-const { hostMajor, n8nBin } = require('./hosts');
+const { hostMajor, hostNode } = require('./hosts');
+const { installTarballCached, packPackage } = require('./package');
 const { freePort, sequential } = require('./process');
 
 /**
@@ -18,20 +19,17 @@ const { freePort, sequential } = require('./process');
  * @typedef {object} CreateN8nUserFolderOptions
  * @property {string} version Host version, one of hostVersions().
  * @property {BinaryMode} [binaryMode] N8N_DEFAULT_BINARY_DATA_MODE. Default 'default'.
- * @property {string} [packageDir] Package root (package.json + built dist/) to install the way the
- *   Community Nodes panel does. Omit for a host with built-in nodes only.
+ * @property {string} [tarball] An `npm pack` tarball to install the way the Community Nodes panel
+ *   does (see package.js). Omit both this and packageDir for a host with built-in nodes only.
+ * @property {string} [packageDir] A built package folder: packed once per process (packPackage),
+ *   then installed like `tarball`.
  * @property {boolean} [runners] For 1.x hosts only: N8N_RUNNERS_ENABLED, off by default there. 2.x always
  *   runs the task runner and warns when the variable is set, so it is not passed there. Only the Code
  *   node needs the runner. Default true, so both hosts behave alike.
  * @property {Record<string, string>} [env] Extra environment for every CLI call on this folder (applied last).
  */
 
-/**
- * @typedef {object} InstalledPackage
- * @property {string} name
- * @property {string} version
- * @property {string} dir `<userFolder>/.n8n/nodes/node_modules/<name>`
- */
+/** @typedef {import('./package').InstalledPackage} InstalledPackage */
 
 /**
  * @typedef {object} N8nUserFolder
@@ -65,7 +63,7 @@ async function createN8nUserFolder(options) {
 	if (binaryMode !== 'default' && binaryMode !== 'filesystem') {
 		throw new HarnessError(`binaryMode must be 'default' or 'filesystem', got ${JSON.stringify(binaryMode)}`);
 	}
-	n8nBin(version); // fail early, with the install hint
+	const node = hostNode(version); // fails early, with the install hint
 	const major = hostMajor(version);
 
 	const root = fs.mkdtempSync(path.join(os.tmpdir(), `n8n-e2e-${version}-`));
@@ -75,7 +73,8 @@ async function createN8nUserFolder(options) {
 	/** @type {InstalledPackage | undefined} */
 	let installed;
 	try {
-		if (options.packageDir) installed = installCommunityPackage(options.packageDir, n8nDir);
+		const tarball = options.tarball || (options.packageDir && packPackage(options.packageDir).tarball);
+		if (tarball) installed = installTarballCached(tarball, n8nDir);
 	} catch (error) {
 		fs.rmSync(root, { recursive: true, force: true });
 		throw error;
@@ -88,6 +87,8 @@ async function createN8nUserFolder(options) {
 		if (value !== undefined && !INHERITED_BLOCKLIST.test(key)) env[key] = value;
 	}
 	Object.assign(env, {
+		// the host's Node first, so every node n8n starts (task runners) runs on it too
+		PATH: [path.dirname(node), env.PATH].filter(Boolean).join(path.delimiter),
 		N8N_USER_FOLDER: root,
 		N8N_ENCRYPTION_KEY: N8N_TEST_ENCRYPTION_KEY,
 		DB_TYPE: 'sqlite',
@@ -148,67 +149,4 @@ async function createN8nUserFolder(options) {
 	};
 }
 
-/**
- * Installs a package the way the Community Nodes panel leaves it on disk: package.json (without
- * dev/peer/optional dependencies, which n8n strips before its `npm install`) and dist/ copied to
- * `.n8n/nodes/node_modules/<name>/`, and the package recorded in `.n8n/nodes/package.json`.
- * Copies, never symlinks: a symlinked checkout would resolve its own node_modules/n8n-workflow
- * instead of the host's.
- *
- * Both hosts load every `n8n-nodes-*` / `@scope/n8n-nodes-*` folder found in
- * `.n8n/nodes/node_modules` at start-up, in every command (the community-packages module's
- * `loadDir()`, scanned by LoadNodesAndCredentials). `.n8n/nodes/package.json` is not needed for
- * loading (n8n creates it empty when missing) but is written as the panel leaves it. The panel's
- * `installed_packages` DB rows are not written: they only drive the UI and reinstall-missing logic.
- * @param {string} packageDir
- * @param {string} n8nDir
- * @returns {InstalledPackage}
- */
-function installCommunityPackage(packageDir, n8nDir) {
-	const pkgPath = path.join(packageDir, 'package.json');
-	if (!fs.existsSync(pkgPath)) throw new HarnessError(`no package.json in ${packageDir}`);
-	const pkg = JSON.parse(fs.readFileSync(pkgPath, 'utf8'));
-	if (typeof pkg.name !== 'string' || !/^(@[^/]+\/)?n8n-nodes-/.test(pkg.name)) {
-		throw new HarnessError(
-			`package name "${pkg.name}" does not start with n8n-nodes- (or @scope/n8n-nodes-): n8n would not load it`,
-		);
-	}
-	const n8nField = pkg.n8n || {};
-	const declared = [...(n8nField.nodes || []), ...(n8nField.credentials || [])];
-	if (declared.length === 0) throw new HarnessError(`${pkgPath} declares no n8n.nodes / n8n.credentials`);
-	const distDir = path.join(packageDir, 'dist');
-	const missing = declared.filter((file) => !fs.existsSync(path.join(packageDir, file)));
-	if (!fs.existsSync(distDir) || missing.length > 0) {
-		throw new HarnessError(
-			`the package in ${packageDir} is not built (missing: ${missing.join(', ') || 'dist/'}); run \`npm run build\` first`,
-		);
-	}
-	if (pkg.dependencies && Object.keys(pkg.dependencies).length > 0) {
-		throw new HarnessError(
-			`${pkg.name} has runtime dependencies (${Object.keys(pkg.dependencies).join(', ')}); ` +
-				'the harness installs dependency-free packages only',
-		);
-	}
-
-	const nodesDir = path.join(n8nDir, 'nodes');
-	const target = path.join(nodesDir, 'node_modules', pkg.name);
-	fs.rmSync(target, { recursive: true, force: true });
-	fs.mkdirSync(target, { recursive: true });
-	const installedPkg = { ...pkg };
-	delete installedPkg.devDependencies;
-	delete installedPkg.peerDependencies;
-	delete installedPkg.optionalDependencies;
-	fs.writeFileSync(path.join(target, 'package.json'), JSON.stringify(installedPkg, null, 2));
-	fs.cpSync(distDir, path.join(target, 'dist'), { recursive: true, dereference: true });
-
-	const manifestPath = path.join(nodesDir, 'package.json');
-	const manifest = fs.existsSync(manifestPath)
-		? JSON.parse(fs.readFileSync(manifestPath, 'utf8'))
-		: { name: 'installed-nodes', private: true, dependencies: {} };
-	manifest.dependencies = { ...(manifest.dependencies || {}), [pkg.name]: pkg.version };
-	fs.writeFileSync(manifestPath, JSON.stringify(manifest, null, 2));
-
-	return { name: pkg.name, version: pkg.version, dir: target };
-}
-
-module.exports = { N8N_TEST_ENCRYPTION_KEY, createN8nUserFolder, installCommunityPackage };
+module.exports = { N8N_TEST_ENCRYPTION_KEY, createN8nUserFolder };

@@ -2,57 +2,27 @@
 'use strict';
 
 /**
- * n8n 2.8.4 in queue mode on 127.0.0.1: a private Redis, a private Postgres cluster, one main
- * (`n8n start`) and N workers (`n8n worker`), all in one temp folder, everything stopped by
- * process group id and the temp folder removed at the end (also on failure and SIGINT/SIGTERM).
+ * The newest n8n 2.x host (tools/n8n-harness/hosts.json) in queue mode on 127.0.0.1: a private
+ * Redis, a private Postgres cluster, one main (`n8n start`) and N workers (`n8n worker`), all in one
+ * temp folder, everything stopped by process group id and the temp folder removed at the end (also
+ * on failure and SIGINT/SIGTERM).
  *
  * As a module (used by test/queue/queue.test.js):
- *   const { ensurePackages, startCluster } = require('./scripts/queue-mode/cluster');
+ *   const { ensurePackages, startCluster } = require('./tools/queue-cluster');
  * As a CLI (starts everything, prints the URLs, serves until Ctrl-C):
- *   node scripts/queue-mode/cluster.js [--workers 2] [--concurrency 1] [--no-install]
- * Plain CommonJS, Node built-ins and the e2e harness only.
+ *   node tools/queue-cluster [--workers 2] [--concurrency 1] [--no-install]
+ * Plain CommonJS, Node built-ins and the n8n harness only.
  */
 const { execFileSync, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
-const harness = require('../../test/e2e/harness');
-const { spawn } = require('node:child_process');
-const { stopGroup, sleep } = require('../../test/e2e/harness/process');
+const harness = require('../n8n-harness');
+const { spawnTracked, stopGroup, sleep } = require('../n8n-harness/process');
 
-/** Process groups this module started and that are still alive: SIGKILLed if the process exits. */
-const live = new Set();
-process.on('exit', () => {
-	for (const pid of live) {
-		try {
-			process.kill(-pid, 'SIGKILL');
-		} catch {}
-	}
-});
-/** Detached child (own process group, so its task runner goes with it), optionally as another user. */
-function spawnTracked(cmd, args, opts) {
-	const child = spawn(cmd, args, {
-		cwd: opts.cwd,
-		env: opts.env,
-		detached: true,
-		stdio: ['ignore', 'pipe', 'pipe'],
-		...(opts.uid !== undefined ? { uid: opts.uid, gid: opts.gid } : {}),
-	});
-	if (child.pid !== undefined) {
-		const pid = child.pid;
-		live.add(pid);
-		child.once('exit', () => {
-			try {
-				process.kill(-pid, 'SIGKILL');
-			} catch {}
-			live.delete(pid);
-		});
-	}
-	return child;
-}
-
-const HOST_VERSION = '2.8.4';
+/** The newest host: queue mode is tested where users scale out today. */
+const HOST_VERSION = harness.newestHost();
 /** Shared by main and workers: credentials encrypted by one are read by the others. */
 const ENCRYPTION_KEY = 'n8n-nodes-cometapi-sora-queue-mode-key';
 
@@ -151,7 +121,8 @@ async function waitFor(check, timeoutMs, what, proc) {
 
 /**
  * @typedef {object} ClusterOptions
- * @property {string} packageDir package root with package.json + dist/ (installed in every user folder)
+ * @property {string} [tarball] `npm pack` output installed in every user folder (or:)
+ * @property {string} [packageDir] a built package folder, packed once
  * @property {number} [workers] default 2
  * @property {number} [concurrency] `n8n worker --concurrency`, default 1
  * @property {Array<object>} [credentials] imported before start (importCredentials format)
@@ -254,7 +225,7 @@ async function startCluster(options) {
 			DB_POSTGRESDB_DATABASE: 'postgres',
 			DB_POSTGRESDB_USER: 'postgres',
 			DB_POSTGRESDB_PASSWORD: 'unused-trust-auth',
-			// 2.8.4 has a `database` binary data manager (n8n/dist/binary-data/database.manager.js),
+			// 2.x has a `database` binary data manager (n8n/dist/binary-data/database.manager.js),
 			// and it is even the default in queue mode: bytes live in Postgres, every process reads them.
 			N8N_DEFAULT_BINARY_DATA_MODE: 'database',
 			N8N_LOG_LEVEL: 'info',
@@ -262,7 +233,7 @@ async function startCluster(options) {
 			...(options.env || {}),
 		};
 		const newFolder = async () => {
-			const f = await harness.createN8nUserFolder({ version: HOST_VERSION, packageDir: options.packageDir, env: sharedEnv });
+			const f = await harness.createN8nUserFolder({ version: HOST_VERSION, tarball: options.tarball, packageDir: options.packageDir, env: sharedEnv });
 			folders.push(f);
 			return f;
 		};
@@ -278,13 +249,13 @@ async function startCluster(options) {
 		started.push({ name: 'main', stop: server.stop });
 		progress(`main ready at ${server.baseUrl} after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 
-		const bin = harness.n8nBin(HOST_VERSION);
 		const workers = [];
 		for (let i = 0; i < workerCount; i++) {
 			const folder = await newFolder();
 			const healthPort = await harness.freePort();
 			progress(`starting worker ${i + 1} (concurrency ${concurrency}, health port ${healthPort}, broker port ${folder.brokerPort})`);
-			const w = startProcess(`worker${i + 1}`, process.execPath, [bin, 'worker', `--concurrency=${concurrency}`], {
+			const command = harness.n8nCommand(HOST_VERSION, ['worker', `--concurrency=${concurrency}`]);
+			const w = startProcess(`worker${i + 1}`, command.command, command.args, {
 				cwd: folder.root,
 				env: {
 					...folder.env,

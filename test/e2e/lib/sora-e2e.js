@@ -1,126 +1,76 @@
 'use strict';
 
 /**
- * Shared helpers of the Sora Video e2e tests (node.test.js, examples.test.js) and scripts/demo.js:
- * build-and-stage the package once per process, load the example workflows with test patches,
- * the CometAPI credential pointing at the stand-in, and request-log queries.
- * Plain CommonJS without jest, like the harness.
+ * The shared set-up of the Sora Video e2e suites (test/e2e/*.test.js, test/queue): call
+ * useSoraSuite() at the top of a test file and useHostFolder() inside each host's describe; plus
+ * request-log queries. Uses jest's beforeAll/afterAll, so it is for test files only; the pieces
+ * without jest live in tools/sora-fixtures.
  */
-const { execFileSync } = require('node:child_process');
-const { createHash, randomBytes } = require('node:crypto');
-const fs = require('node:fs');
-const os = require('node:os');
-const path = require('node:path');
+const { createHash } = require('node:crypto');
 
-const { REPO_ROOT } = require('../harness');
-
-const EXAMPLES_DIR = path.join(REPO_ROOT, 'examples');
-const NODE_TYPE = 'n8n-nodes-cometapi-sora.soraVideo';
-/** The credential every example references. */
-const CREDENTIAL_REF = { id: 'cometapi-demo', name: 'CometAPI' };
+const { createN8nUserFolder, createTimings, importCredentials, importWorkflow } = require('../../../tools/n8n-harness');
+const { startStandIn } = require('../../../tools/stand-in');
+const sora = require('../../../tools/sora-fixtures');
 
 /** @param {Buffer | string} bytes */
 const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
 
-/** A unique API key per test file, so a leak is found by a plain substring search. */
-function newApiKey() {
-	return `sk-e2e-${randomBytes(12).toString('hex')}`;
+/**
+ * @typedef {object} SoraSuite
+ * @property {string} apiKey unique to the file
+ * @property {string} tarball the packed package (set in beforeAll)
+ * @property {Awaited<ReturnType<typeof startStandIn>>} standIn the CometAPI stand-in (set in beforeAll)
+ * @property {ReturnType<typeof createTimings>} timings
+ * @property {ReturnType<typeof createTimings>['timed']} timed
+ */
+
+/**
+ * Registers the file's set-up: pack the package once (tools/sora-fixtures packedPackage) and start
+ * the CometAPI stand-in with a unique API key; afterwards stop it and print the timings.
+ * @param {{ timingsTitle?: string, standIn?: Record<string, any> | false }} [options]
+ *   `standIn: false` when the file brings its own servers
+ * @returns {SoraSuite}
+ */
+function useSoraSuite(options = {}) {
+	const timings = createTimings();
+	const suite = /** @type {SoraSuite} */ ({ apiKey: sora.newApiKey(), timings, timed: timings.timed });
+	beforeAll(async () => {
+		suite.tarball = sora.packedPackage();
+		if (options.standIn !== false) suite.standIn = await startStandIn({ apiKey: suite.apiKey, ...options.standIn });
+	});
+	afterAll(async () => {
+		if (suite.standIn) await suite.standIn.close();
+		if (options.timingsTitle) timings.report(options.timingsTitle);
+	});
+	return suite;
 }
 
 /**
- * The `cometApi` credential as importCredentials wants it, with the id and name the examples use.
- * @param {{ apiKey: string, baseUrl: string }} data
+ * Registers, for one host: a fresh user folder with the package installed from its tarball, the
+ * credentials and the workflows imported (both may be functions, called once the suite's servers
+ * run); cleaned up afterwards. The returned object is filled in with the folder's properties
+ * in beforeAll, so tests use it as the folder.
+ * @param {SoraSuite} suite
+ * @param {string} version
+ * @param {{ workflows: any[] | (() => any[]), credentials?: any[] | (() => any[]),
+ *   binaryMode?: 'default' | 'filesystem' }} options credentials default: the CometAPI credential of the stand-in
+ * @returns {import('../../../tools/n8n-harness/user-folder').N8nUserFolder}
  */
-function cometCredential(data) {
-	return { ...CREDENTIAL_REF, type: 'cometApi', data: { apiKey: data.apiKey, baseUrl: data.baseUrl } };
-}
-
-/**
- * Builds the package (`npm run build`) once per process and copies `package.json` + `dist/` to a
- * private staging folder, so a rebuild of the checkout during the run (others edit it too) cannot
- * change what the hosts load mid-suite. E2E_SKIP_BUILD=1 uses the existing dist/ as it is.
- * @returns {string} the staged package folder, for createN8nUserFolder({ packageDir })
- */
-function preparePackage() {
-	const marker = path.join(os.tmpdir(), `sora-e2e-package-${process.pid}`);
-	if (fs.existsSync(path.join(marker, 'package.json'))) return marker;
-	if (process.env.E2E_SKIP_BUILD !== '1') {
-		const started = Date.now();
-		try {
-			execFileSync('npm', ['run', 'build'], { cwd: REPO_ROOT, stdio: 'pipe', encoding: 'utf8' });
-		} catch (error) {
-			const e = /** @type {any} */ (error);
-			throw new Error(`npm run build failed:\n${e.stdout || ''}\n${e.stderr || ''}`);
-		}
-		process.stderr.write(`[sora e2e] npm run build: ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
-	} else if (!fs.existsSync(path.join(REPO_ROOT, 'dist', 'nodes'))) {
-		throw new Error('E2E_SKIP_BUILD=1 but dist/ is missing: run `npm run build` first');
-	}
-	const staging = fs.mkdtempSync(`${marker}-tmp-`);
-	fs.copyFileSync(path.join(REPO_ROOT, 'package.json'), path.join(staging, 'package.json'));
-	fs.cpSync(path.join(REPO_ROOT, 'dist'), path.join(staging, 'dist'), { recursive: true });
-	fs.rmSync(marker, { recursive: true, force: true });
-	fs.renameSync(staging, marker);
-	// remove stagings of earlier (finished) processes
-	for (const name of fs.readdirSync(os.tmpdir())) {
-		const match = /^sora-e2e-package-(\d+)$/.exec(name);
-		if (!match || Number(match[1]) === process.pid) continue;
-		try {
-			process.kill(Number(match[1]), 0);
-		} catch {
-			fs.rmSync(path.join(os.tmpdir(), name), { recursive: true, force: true });
-		}
-	}
-	return marker;
-}
-
-/**
- * An example workflow from examples/<name>.json, deep-copied, with the fixed id the harness needs
- * (<= 16 characters: 1.x's `n8n execute` drops longer ids).
- * @param {string} name file name without .json
- * @param {string} id
- */
-function loadExample(name, id) {
-	const workflow = JSON.parse(fs.readFileSync(path.join(EXAMPLES_DIR, `${name}.json`), 'utf8'));
-	return { ...workflow, id, name: `${workflow.name} (e2e)` };
-}
-
-/**
- * @param {{ nodes: any[] }} workflow
- * @param {string} name
- */
-function findNode(workflow, name) {
-	const node = workflow.nodes.find((n) => n.name === name);
-	if (!node) throw new Error(`no node "${name}" in workflow "${/** @type {any} */ (workflow).name}"`);
-	return node;
-}
-
-/**
- * Replaces a trigger by a Manual Trigger of the same name (so connections stay valid): `n8n execute`
- * starts only at a Manual Trigger (or an Execute Workflow Trigger), on both hosts.
- * @param {{ nodes: any[] }} workflow
- * @param {string} name
- */
-function replaceWithManualTrigger(workflow, name) {
-	const node = findNode(workflow, name);
-	node.type = 'n8n-nodes-base.manualTrigger';
-	node.typeVersion = 1;
-	node.parameters = {};
-	delete node.webhookId;
-}
-
-/**
- * Short poll intervals for every Sora node that waits (examples keep user-sensible defaults).
- * @param {{ nodes: any[] }} workflow
- * @param {number} pollInterval seconds
- */
-function fastPolling(workflow, pollInterval) {
-	for (const node of workflow.nodes) {
-		if (node.type !== NODE_TYPE) continue;
-		const operation = node.parameters.operation || 'create';
-		if (operation !== 'create' && operation !== 'remix') continue;
-		node.parameters.options = { ...(node.parameters.options || {}), pollInterval };
-	}
+function useHostFolder(suite, version, options) {
+	const folder = /** @type {any} */ ({});
+	const resolve = (/** @type {any} */ value) => (typeof value === 'function' ? value() : value);
+	beforeAll(async () => {
+		if (!suite.tarball) throw new Error('set-up failed (build, pack or stand-in): see the first error');
+		Object.assign(folder, await createN8nUserFolder({ version, binaryMode: options.binaryMode || 'filesystem', tarball: suite.tarball }));
+		const credentials = resolve(options.credentials) || [sora.cometCredential({ apiKey: suite.apiKey, baseUrl: suite.standIn.baseUrl })];
+		const workflows = resolve(options.workflows);
+		await suite.timed(version, 'import:credentials (first call: migrations)', () => importCredentials(folder, credentials));
+		await suite.timed(version, `import:workflow x${workflows.length}`, () => importWorkflow(folder, workflows));
+	});
+	afterAll(async () => {
+		if (folder.cleanup) await folder.cleanup();
+	});
+	return folder;
 }
 
 /**
@@ -137,30 +87,11 @@ function paidOf(requests) {
 	return requests.filter((r) => r.paid);
 }
 
-/**
- * Asserts that no request created a job twice: every paid request that created a job has its own
- * job id. Returns the job ids created.
- * @param {any[]} requests
- */
-function createdJobIds(requests) {
-	return paidOf(requests)
-		.map((r) => r.jobId)
-		.filter(Boolean);
-}
-
 module.exports = {
-	EXAMPLES_DIR,
-	NODE_TYPE,
-	CREDENTIAL_REF,
+	...sora,
 	sha256,
-	newApiKey,
-	cometCredential,
-	preparePackage,
-	loadExample,
-	findNode,
-	replaceWithManualTrigger,
-	fastPolling,
+	useSoraSuite,
+	useHostFolder,
 	requestsSince,
 	paidOf,
-	createdJobIds,
 };
