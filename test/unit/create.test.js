@@ -242,7 +242,7 @@ describe('Create and wait for completion', () => {
 		});
 		const elapsed = Date.now() - started;
 		expect(error.message).toBe('Video video_1 was not finished after 1 s: last status "in_progress", 42% done');
-		expect(error.description).toContain('Continue with Retrieve or Download and video ID video_1');
+		expect(error.description).toContain('Continue with Retrieve with wait, video id video_1.');
 		expect(error.context.videoId).toBe('video_1');
 		// one status request per interval: ceil(1 s / 0.2 s) = 5, and nothing after the deadline
 		expect(polls).toBe(5);

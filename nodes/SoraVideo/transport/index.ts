@@ -194,6 +194,7 @@ function cancelled(ctx: IExecuteFunctions, session: Session, call: HttpCall) {
 	return cancelledError(ctx, call.itemIndex, `${call.action} stopped`, {
 		videoId: call.videoId,
 		secret: session.secret,
+		resume: call.hint,
 	});
 }
 

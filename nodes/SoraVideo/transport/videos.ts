@@ -106,13 +106,14 @@ export function fileNameOf(videoId: string, variant: Variant): string {
 	return `${videoId}.${VARIANTS[variant].extension}`;
 }
 
-/** Streams one of a finished video's files into the binary store. */
+/** Streams one of a finished video's files into the binary store; `hint` says how to try again. */
 export async function downloadVideoFile(
 	ctx: IExecuteFunctions,
 	session: Session,
 	videoId: string,
 	variant: Variant,
 	itemIndex: number,
+	hint = `Download video ${videoId} later with its ID, until its files expire (expires_at).`,
 ): Promise<StoredFile> {
 	return await downloadToBinary(
 		ctx,
@@ -124,7 +125,7 @@ export async function downloadVideoFile(
 			action: variant === 'video' ? 'Download video' : `Download ${variant}`,
 			itemIndex,
 			videoId,
-			hint: `Download video ${videoId} later with its ID, until its files expire (expires_at).`,
+			hint,
 		},
 		{ fileName: fileNameOf(videoId, variant), mimeType: VARIANTS[variant].mimeType },
 	);

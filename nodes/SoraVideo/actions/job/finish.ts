@@ -3,7 +3,7 @@ import type { IBinaryData, IDataObject, IExecuteFunctions, INodeExecutionData } 
 import type { Session } from '../../transport/session';
 import type { Video } from '../../transport/videos';
 import { downloadVideoFile } from '../../transport/videos';
-import { waitForVideo } from './wait';
+import { continueWithRetrieve, waitForVideo } from './wait';
 import type { WaitSettings } from './wait-settings';
 
 /** An operation's output item; the router pairs it with its input item. */
@@ -15,8 +15,8 @@ export function outputItem(
 }
 
 /**
- * What Create and Remix do after the paid request: without a wait the started job as it is;
- * with one, the finished job, and its MP4 as binary when the download option is on.
+ * What Create, Remix and Retrieve do with a job: without a wait the job as it is; with one, the
+ * finished job, and its MP4 as binary when the download option is on.
  */
 export async function finishJob(
 	ctx: IExecuteFunctions,
@@ -28,6 +28,13 @@ export async function finishJob(
 	if (!wait) return [outputItem(started)];
 	const video = await waitForVideo(ctx, session, started, wait, itemIndex);
 	if (!wait.download) return [outputItem(video)];
-	const { binary } = await downloadVideoFile(ctx, session, video.id, 'video', itemIndex);
+	const { binary } = await downloadVideoFile(
+		ctx,
+		session,
+		video.id,
+		'video',
+		itemIndex,
+		`The video is finished and paid for. ${continueWithRetrieve(video.id)}`,
+	);
 	return [outputItem(video, { [wait.binaryPropertyName]: binary })];
 }

@@ -30,6 +30,11 @@ export function phaseOf(status: unknown): Phase {
 	return 'running';
 }
 
+/** How to pick up a paid job after any wait error: the one way every such error names. */
+export function continueWithRetrieve(videoId: string): string {
+	return `Continue with Retrieve with wait, video id ${videoId}.`;
+}
+
 function describeProgress(video: Video): string {
 	const progress = typeof video.progress === 'number' ? `, ${video.progress}% done` : '';
 	return `last status "${video.status}"${progress}`;
@@ -61,8 +66,8 @@ function timedOut(
 			videoId: video.id,
 			secret: session.secret,
 			description:
-				`The job goes on at the provider and is paid for. Continue with Retrieve or Download and video ID ${video.id}, ` +
-				'or raise the Timeout option.',
+				`The job goes on at the provider and is paid for. ${continueWithRetrieve(video.id)} ` +
+				'Or raise the Timeout option.',
 		},
 	);
 }
@@ -84,8 +89,8 @@ function lostTrack(
 			videoId: video.id,
 			secret: session.secret,
 			description:
-				`Status checks kept failing (${describeProgress(video)}). The job goes on at the provider and may finish: ` +
-				`Retrieve or Download video ${video.id} later.${detail ? ` ${detail}` : ''}`,
+				`Status checks kept failing (${describeProgress(video)}). The job goes on at the provider and may finish. ` +
+				`${continueWithRetrieve(video.id)}${detail ? ` ${detail}` : ''}`,
 		},
 	);
 }
@@ -94,6 +99,7 @@ function cancelled(ctx: IExecuteFunctions, session: Session, video: Video, itemI
 	return cancelledError(ctx, itemIndex, `Stopped waiting for video ${video.id}`, {
 		videoId: video.id,
 		secret: session.secret,
+		resume: `The job goes on at the provider. ${continueWithRetrieve(video.id)}`,
 	});
 }
 

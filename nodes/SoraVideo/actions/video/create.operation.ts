@@ -22,7 +22,7 @@ import { checkReferenceBinary, fetchReferenceImage, readReferenceBinary } from '
 import type { WaitSettings } from '../job/wait-settings';
 import { readOptions, readWaitSettings } from '../job/wait-settings';
 import type { VideoOperation } from '../node.type';
-import { optionsField, promptField, waitFields, waitOptions } from './fields';
+import { optionsField, promptField, requestLimitOptions, waitFields, waitOptions } from './fields';
 
 export const option: VideoOperation<CreateInput>['option'] = {
 	name: 'Create',
@@ -121,6 +121,7 @@ const properties: INodeProperties[] = [
 	...waitFields,
 	optionsField([
 		...waitOptions,
+		...requestLimitOptions,
 		{
 			displayName: 'Reference Image Field',
 			name: 'referenceImageBinaryProperty',

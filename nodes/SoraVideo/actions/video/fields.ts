@@ -68,20 +68,33 @@ export function binaryPropertyField(
 	return displayOptions ? { ...field, displayOptions } : field;
 }
 
-/** "Wait for Completion" and where the finished video goes, for Create and Remix. */
+const waitForCompletionField: INodeProperties = {
+	displayName: 'Wait for Completion',
+	name: 'waitForCompletion',
+	type: 'boolean',
+	default: true,
+	description:
+		'Whether to wait until the video is finished and download it. Off: return the started job at once and continue with Retrieve or Download later.',
+};
+
+/** "Wait for Completion" and where the finished video goes, for Create and Remix: on by default. */
 export const waitFields: INodeProperties[] = [
+	waitForCompletionField,
+	binaryPropertyField({ show: { waitForCompletion: [true] } }),
+];
+
+/** The same for Retrieve, off by default so a saved Retrieve still checks once. */
+export const resumeWaitFields: INodeProperties[] = [
 	{
-		displayName: 'Wait for Completion',
-		name: 'waitForCompletion',
-		type: 'boolean',
-		default: true,
+		...waitForCompletionField,
+		default: false,
 		description:
-			'Whether to wait until the video is finished and download it. Off: return the started job at once and continue with Retrieve or Download later.',
+			'Whether to wait until the video is finished and download it, picking up a job that is already paid for. Off: check its status once.',
 	},
 	binaryPropertyField({ show: { waitForCompletion: [true] } }),
 ];
 
-/** The options of a wait, shared by Create and Remix. */
+/** The options of a wait, shared by Create, Remix and Retrieve. */
 export const waitOptions: INodeProperties[] = [
 	{
 		displayName: 'Download Video',
@@ -90,24 +103,6 @@ export const waitOptions: INodeProperties[] = [
 		default: true,
 		description:
 			'Whether to attach the finished MP4 as binary data when the wait ends in "completed"',
-	},
-	{
-		displayName: 'Parallel Requests',
-		name: 'parallelRequests',
-		type: 'number',
-		typeOptions: { minValue: PARALLEL_REQUESTS_RANGE.min, maxValue: PARALLEL_REQUESTS_RANGE.max },
-		default: DEFAULT_PARALLEL_REQUESTS,
-		description:
-			'How many paid requests (and downloads) this node runs at once across all items; every started job is then awaited together. Taken from the first item.',
-	},
-	{
-		displayName: 'Retries per Request',
-		name: 'maxRetries',
-		type: 'number',
-		typeOptions: { minValue: RETRIES_RANGE.min, maxValue: RETRIES_RANGE.max },
-		default: DEFAULT_RETRIES,
-		description:
-			'How often a status check or download is retried after a network error, 429 or 5xx (with growing pauses). Requests that start paid work are never repeated. Taken from the first item.',
 	},
 	{
 		displayName: 'Poll Interval (Seconds)',
@@ -128,7 +123,29 @@ export const waitOptions: INodeProperties[] = [
 		typeOptions: { minValue: TIMEOUT_RANGE.min, maxValue: TIMEOUT_RANGE.max },
 		default: DEFAULT_TIMEOUT_S,
 		description:
-			'Seconds to wait in total. The job goes on after a time-out: the error names its video ID for Retrieve or Download.',
+			'Seconds to wait in total. The job goes on after a time-out: the error names its video ID, to continue with Retrieve with wait.',
+	},
+];
+
+/** The request limits, taken from the first item: for every operation that waits or pays. */
+export const requestLimitOptions: INodeProperties[] = [
+	{
+		displayName: 'Parallel Requests',
+		name: 'parallelRequests',
+		type: 'number',
+		typeOptions: { minValue: PARALLEL_REQUESTS_RANGE.min, maxValue: PARALLEL_REQUESTS_RANGE.max },
+		default: DEFAULT_PARALLEL_REQUESTS,
+		description:
+			'How many paid requests (and downloads) this node runs at once across all items; every started job is then awaited together. Taken from the first item.',
+	},
+	{
+		displayName: 'Retries per Request',
+		name: 'maxRetries',
+		type: 'number',
+		typeOptions: { minValue: RETRIES_RANGE.min, maxValue: RETRIES_RANGE.max },
+		default: DEFAULT_RETRIES,
+		description:
+			'How often a status check or download is retried after a network error, 429 or 5xx (with growing pauses). Requests that start paid work are never repeated. Taken from the first item.',
 	},
 ];
 

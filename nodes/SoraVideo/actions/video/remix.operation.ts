@@ -12,6 +12,7 @@ import {
 	optionsField,
 	parseVideoId,
 	promptField,
+	requestLimitOptions,
 	videoIdField,
 	waitFields,
 	waitOptions,
@@ -33,7 +34,7 @@ const properties: INodeProperties[] = [
 		description: 'The change to make. One clear change per remix works best.',
 	}),
 	...waitFields,
-	optionsField(waitOptions),
+	optionsField([...waitOptions, ...requestLimitOptions]),
 ];
 
 export const description = updateDisplayOptions(

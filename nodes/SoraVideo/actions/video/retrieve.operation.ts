@@ -3,19 +3,35 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { Session } from '../../transport/session';
 import { retrieveVideo } from '../../transport/videos';
-import { outputItem } from '../job/finish';
+import { finishJob } from '../job/finish';
+import type { WaitSettings } from '../job/wait-settings';
+import { readWaitSettings } from '../job/wait-settings';
 import type { VideoOperation } from '../node.type';
-import { parseVideoId, videoIdField } from './fields';
+import {
+	optionsField,
+	parseVideoId,
+	requestLimitOptions,
+	videoIdField,
+	resumeWaitFields,
+	waitOptions,
+} from './fields';
 
-export const option: VideoOperation<string>['option'] = {
+export const option: VideoOperation<RetrieveInput>['option'] = {
 	name: 'Retrieve',
 	value: 'retrieve',
 	action: 'Retrieve a video',
-	description: "Check a video's status and progress once",
+	description: "Check a video's status once, or wait for an existing job and download it",
 };
 
+export const setsRequestLimits = true;
+
 const properties: INodeProperties[] = [
-	videoIdField('The video to check: its ID from Create or Remix'),
+	videoIdField('The video to check: its ID from Create, Remix or an error that names it'),
+	...resumeWaitFields,
+	{
+		...optionsField([...waitOptions, ...requestLimitOptions]),
+		displayOptions: { show: { waitForCompletion: [true] } },
+	},
 ];
 
 export const description = updateDisplayOptions(
@@ -23,14 +39,25 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-export { parseVideoId as parse };
+export interface RetrieveInput {
+	videoId: string;
+	wait?: WaitSettings;
+}
 
+export async function parse(this: IExecuteFunctions, itemIndex: number): Promise<RetrieveInput> {
+	return {
+		videoId: await parseVideoId.call(this, itemIndex),
+		wait: readWaitSettings(this, itemIndex, false),
+	};
+}
+
+/** Without a wait one status check; with it, the job is awaited and downloaded like a new one. */
 export async function execute(
 	this: IExecuteFunctions,
-	videoId: string,
+	input: RetrieveInput,
 	itemIndex: number,
 	session: Session,
 ): Promise<INodeExecutionData[]> {
-	const { video } = await retrieveVideo(this, session, videoId, itemIndex);
-	return [outputItem(video)];
+	const { video } = await retrieveVideo(this, session, input.videoId, itemIndex);
+	return await finishJob(this, session, video, input.wait, itemIndex);
 }
