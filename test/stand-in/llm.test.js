@@ -249,3 +249,56 @@ describe('the language-model stand-in', () => {
 		}
 	});
 });
+
+describe('the Responses API (n8n OpenAI Chat Model 1.3 uses it by default)', () => {
+	const RESPONSES_TOOL = { type: /** @type {const} */ ('function'), name: SORA_TOOL.function.name, description: 'Creates a video', parameters: SORA_TOOL.function.parameters, strict: false };
+
+	/** @param {any} r */
+	const functionCall = (r) => r.output.find((/** @type {any} */ o) => o.type === 'function_call');
+
+	test('not streamed: a function_call item, then after function_call_output a message naming the id', async () => {
+		/** @type {any[]} */
+		const input = [{ role: 'user', content: 'Make a video.' }];
+		const first = await client.responses.create({ model: 'gpt-5-mini', instructions: 'You make videos.', input, tools: [RESPONSES_TOOL] });
+		const call = functionCall(first);
+		expect(call).toMatchObject({ type: 'function_call', name: 'Sora_Video', call_id: expect.stringMatching(/^call_/), id: expect.stringMatching(/^fc_/) });
+		expect(JSON.parse(call.arguments)).toMatchObject({ prompt: 'A paper airplane over a lake', seconds: '4' });
+		const output = JSON.stringify([{ id: 'video_resp', status: 'queued' }]);
+		input.push(...first.output, { type: 'function_call_output', call_id: call.call_id, output });
+		const second = await client.responses.create({ model: 'gpt-5-mini', input, tools: [RESPONSES_TOOL] });
+		expect(second.output_text).toBe('The tool returned the video id video_resp (status: queued).');
+		expect(llm.toolMessages()).toEqual([expect.objectContaining({ toolCallId: call.call_id, content: output, bytes: output.length, hasBase64: false })]);
+		expect(llm.completions().map((r) => [r.path, r.turn, r.answer?.kind])).toEqual([
+			['/v1/responses', 0, 'tool_call'],
+			['/v1/responses', 1, 'text'],
+		]);
+	});
+
+	test('streamed: output_item.added with the call, argument deltas, completed; the SDK assembles the final response', async () => {
+		const stream = await client.responses.create({ model: 'gpt-5-mini', input: 'Make a video.', tools: [RESPONSES_TOOL], stream: true });
+		/** @type {string[]} */
+		const types = [];
+		let args = '';
+		for await (const ev of stream) {
+			types.push(ev.type);
+			if (ev.type === 'response.function_call_arguments.delta') args += ev.delta;
+		}
+		expect(types[0]).toBe('response.created');
+		expect(types.at(-1)).toBe('response.completed');
+		expect(types).toContain('response.output_item.added');
+		expect(types.filter((t) => t === 'response.function_call_arguments.delta').length).toBeGreaterThan(1);
+		expect(JSON.parse(args)).toMatchObject({ prompt: 'A paper airplane over a lake' });
+
+		llm.setOptions({ turns: [{ text: 'scripted {{lastId}}' }] });
+		const runner = client.responses.stream({ model: 'gpt-5-mini', input: 'hello', tools: [RESPONSES_TOOL] });
+		const final = await runner.finalResponse();
+		expect(final.output_text).toBe('scripted ');
+		expect(llm.requests.at(-1)).toMatchObject({ stream: true, status: 200 });
+	});
+
+	test('a Responses body without input is a 400 naming input', async () => {
+		const res = await fetch(`${llm.baseUrl}/v1/responses`, { method: 'POST', headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' }, body: '{"model":"m"}' });
+		expect(res.status).toBe(400);
+		expect((await res.json()).error.param).toBe('input');
+	});
+});

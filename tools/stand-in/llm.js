@@ -1,16 +1,17 @@
 // @ts-check
 'use strict';
 /**
- * A stand-in language model for agent tests: an OpenAI-compatible `POST /v1/chat/completions`
- * (streamed as SSE with tool_call deltas, or one JSON answer) and `GET /v1/models`, on 127.0.0.1.
- * It plays a model that uses a tool: on a user turn it calls one tool, filling the tool's required
- * parameters from its JSON schema; after the tool's answer it replies with text naming the result's
- * `id`. Scripted turns change that per turn. Every request and every tool message is recorded.
+ * A stand-in language model for agent tests: OpenAI-compatible `POST /v1/chat/completions` and
+ * `POST /v1/responses` (streamed as SSE with tool-call deltas, or one JSON answer) and `GET /v1/models`,
+ * on 127.0.0.1. It plays a model that uses a tool: on a user turn it calls one tool, filling the tool's
+ * required parameters from its JSON schema; after the tool's answer it replies with text naming the
+ * result's `id`. Scripted turns change that per turn. Every request and every tool message is recorded.
  * See README.md ("The language-model stand-in").
  */
 
 const { readBody, sendJson, makeServer, listen, shut } = require('./http');
 const { createTimers, errorBody, hex } = require('./util');
+const { WIRES } = require('./llm-wire');
 
 /**
  * What the model does on one turn. `call`: a tool call to the first tool whose name contains the
@@ -219,41 +220,6 @@ function decideAnswer(options, turn, ctx) {
 	return { kind: 'tool_call', id: `call_${hex(12)}`, name: tool.function.name, arguments: args };
 }
 
-/** The OpenAI `message` of an answer. @param {Answer} a */
-const answerMessage = (a) =>
-	a.kind === 'text'
-		? { role: 'assistant', content: a.text }
-		: { role: 'assistant', content: null, tool_calls: [{ id: a.id, type: 'function', function: { name: a.name, arguments: JSON.stringify(a.arguments) } }] };
-
-/** @param {Answer} a */
-const finishReason = (a) => (a.kind === 'text' ? 'stop' : 'tool_calls');
-
-/** Rough token counts (4 characters a token). @param {any} body @param {Answer} a */
-function usage(body, a) {
-	const prompt = Math.ceil(JSON.stringify(body.messages || []).length / 4);
-	const completion = Math.ceil(JSON.stringify(answerMessage(a)).length / 4);
-	return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
-}
-
-/** Cuts a string into `n` pieces (the last takes the rest). @param {string} s @param {number} n */
-function pieces(s, n) {
-	const size = Math.max(1, Math.ceil(s.length / n));
-	const out = [];
-	for (let i = 0; i < s.length; i += size) out.push(s.slice(i, i + size));
-	return out.length ? out : [''];
-}
-
-/**
- * The SSE deltas of an answer: a role chunk, the text or the tool call (name first, then the
- * arguments in three pieces), the finish chunk.
- * @param {Answer} a @returns {Record<string, unknown>[]}
- */
-function deltas(a) {
-	if (a.kind === 'text') return [{ role: 'assistant', content: '' }, ...pieces(a.text, 3).map((content) => ({ content }))];
-	const head = { role: 'assistant', content: null, tool_calls: [{ index: 0, id: a.id, type: 'function', function: { name: a.name, arguments: '' } }] };
-	return [head, ...pieces(JSON.stringify(a.arguments), 3).map((args) => ({ tool_calls: [{ index: 0, function: { arguments: args } }] }))];
-}
-
 /**
  * Starts the language-model stand-in on 127.0.0.1.
  * @param {Partial<LlmOptions>} [opts]
@@ -278,25 +244,18 @@ async function startLlmStandIn(opts = {}) {
 		return found;
 	};
 
-	/** @param {any} body @param {number} requestSeq @returns {{turn: number, answer: Answer}} */
-	const answerFor = (body, requestSeq) => {
-		const messages = Array.isArray(body.messages) ? body.messages : [];
+	/** @param {import('./llm-wire').Conversation} conv @param {number} requestSeq @returns {{turn: number, answer: Answer}} */
+	const answerFor = ({ messages, tools }, requestSeq) => {
 		const found = recordToolMessages(messages, requestSeq);
 		const lastTool = found.length ? found[found.length - 1] : null;
 		const turn = messages.filter((/** @type {any} */ m) => m && m.role === 'assistant').length;
 		/** @type {TurnContext} */
-		const ctx = { turn, messages, tools: Array.isArray(body.tools) ? body.tools : [], lastTool, lastId: idOf(lastTool) };
+		const ctx = { turn, messages, tools, lastTool, lastId: idOf(lastTool) };
 		return { turn, answer: decideAnswer(options, options.turns[turn], ctx) };
 	};
 
-	/** @param {import('node:http').ServerResponse} res @param {LlmRequest} rec @param {any} body @param {Answer} a */
-	const streamAnswer = async (res, rec, body, a) => {
-		const head = { id: `chatcmpl-${hex(12)}`, object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model: body.model || options.models[0] };
-		/** @param {Record<string, unknown>} delta @param {string|null} finish */
-		const event = (delta, finish) => `data: ${JSON.stringify({ ...head, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
-		const events = [...deltas(a).map((d) => event(d, null)), event({}, finishReason(a))];
-		if (body.stream_options && body.stream_options.include_usage) events.push(`data: ${JSON.stringify({ ...head, choices: [], usage: usage(body, a) })}\n\n`);
-		events.push('data: [DONE]\n\n');
+	/** @param {import('node:http').ServerResponse} res @param {LlmRequest} rec @param {string[]} events */
+	const stream = async (res, rec, events) => {
 		res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-request-id': rec.requestId || '' });
 		rec.status = 200;
 		for (const e of events) {
@@ -307,28 +266,23 @@ async function startLlmStandIn(opts = {}) {
 		res.end();
 	};
 
-	/** @param {import('node:http').IncomingMessage} req @param {import('node:http').ServerResponse} res @param {LlmRequest} rec @param {Buffer} raw */
-	const chatCompletions = async (req, res, rec, raw) => {
-		const body = parseJsonOrNull(raw.toString('utf8'));
+	/**
+	 * One model call in either wire format.
+	 * @param {import('node:http').IncomingMessage} req @param {import('node:http').ServerResponse} res @param {LlmRequest} rec
+	 * @param {Buffer} raw @param {(typeof WIRES)[keyof typeof WIRES]} wire
+	 */
+	const modelCall = async (req, res, rec, raw, wire) => {
+		const body = /** @type {any} */ (parseJsonOrNull(raw.toString('utf8')));
 		rec.body = body;
-		if (!body || typeof body !== 'object' || !Array.isArray(/** @type {any} */ (body).messages)) {
-			return sendJson(req, res, rec, 400, errorBody("Missing required parameter: 'messages'.", 'invalid_request_error', 'missing_required_parameter', 'messages'), {}, false);
-		}
-		const b = /** @type {any} */ (body);
-		const { turn, answer } = answerFor(b, rec.seq);
+		const conv = body && typeof body === 'object' ? wire.read(body) : null;
+		if (!conv) return sendJson(req, res, rec, 400, errorBody(`Missing required parameter: '${wire.missing}'.`, 'invalid_request_error', 'missing_required_parameter', wire.missing), {}, false);
+		const { turn, answer } = answerFor(conv, rec.seq);
 		rec.turn = turn;
-		rec.stream = b.stream === true;
+		rec.stream = body.stream === true;
 		rec.answer = answer;
-		if (rec.stream) return streamAnswer(res, rec, b, answer);
-		const completion = {
-			id: `chatcmpl-${hex(12)}`,
-			object: 'chat.completion',
-			created: Math.floor(Date.now() / 1000),
-			model: b.model || options.models[0],
-			choices: [{ index: 0, message: answerMessage(answer), finish_reason: finishReason(answer), logprobs: null }],
-			usage: usage(b, answer),
-		};
-		sendJson(req, res, rec, 200, completion, {}, false);
+		const model = body.model || options.models[0];
+		if (rec.stream) return stream(res, rec, wire.events(body, answer, model));
+		sendJson(req, res, rec, 200, wire.json(body, answer, model), {}, false);
 	};
 
 	/** @param {import('node:http').IncomingMessage} req @param {import('node:http').ServerResponse} res @param {LlmRequest} rec @param {Buffer} raw */
@@ -340,7 +294,8 @@ async function startLlmStandIn(opts = {}) {
 		if (req.method === 'GET' && rec.path === '/v1/models') {
 			return sendJson(req, res, rec, 200, { object: 'list', data: options.models.map((id) => ({ id, object: 'model', created: 1715367049, owned_by: 'stand-in' })) }, {}, false);
 		}
-		if (req.method === 'POST' && rec.path === '/v1/chat/completions') return chatCompletions(req, res, rec, raw);
+		const wire = req.method === 'POST' ? WIRES[/** @type {keyof typeof WIRES} */ (rec.path)] : undefined;
+		if (wire) return modelCall(req, res, rec, raw, wire);
 		sendJson(req, res, rec, 404, errorBody(`Invalid URL (${req.method} ${rec.path})`, 'invalid_request_error', null, null), {}, false);
 	};
 
@@ -352,8 +307,8 @@ async function startLlmStandIn(opts = {}) {
 		toolMessages: () => [...toolMessages.values()],
 		/** The tool calls the model made. */
 		toolCalls: () => requests.flatMap((r) => (r.answer && r.answer.kind === 'tool_call' ? [{ requestSeq: r.seq, ...r.answer }] : [])),
-		/** Requests to POST /v1/chat/completions. */
-		completions: () => requests.filter((r) => r.path === '/v1/chat/completions'),
+		/** The model calls (POST /v1/chat/completions and /v1/responses). */
+		completions: () => requests.filter((r) => r.turn !== null),
 		/** @param {Partial<LlmOptions>} partial */
 		setOptions: (partial) => {
 			Object.assign(options, partial);
