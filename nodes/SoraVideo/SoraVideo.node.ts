@@ -7,6 +7,7 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { router } from './actions/router';
+import { toolDescriptionFields } from './actions/tool';
 import * as video from './actions/video';
 
 export class SoraVideo implements INodeType {
@@ -17,13 +18,15 @@ export class SoraVideo implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
-		description: 'Create, remix and download OpenAI Sora 2 videos through CometAPI',
+		description:
+			'Make OpenAI Sora 2 videos through CometAPI: each create or remix is a paid render that takes minutes; check, download, list or delete them',
 		defaults: { name: 'Sora Video' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'cometApi', required: true }],
 		properties: [
+			...toolDescriptionFields,
 			{
 				displayName: 'Resource',
 				name: 'resource',

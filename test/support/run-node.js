@@ -107,7 +107,8 @@ async function readBinary(binary) {
 }
 
 /**
- * Executes one Sora Video node with `parameters` on `items`.
+ * Executes one Sora Video node with `parameters` on `items` (`type`: `${NODE_TYPE}Tool` runs it as
+ * n8n runs an AI Agent's tool node).
  * Returns { items, error, run, cancel } where items is the node's first output.
  */
 function runNode({
@@ -117,11 +118,12 @@ function runNode({
 	continueOnFail = false,
 	onError = continueOnFail ? 'continueRegularOutput' : undefined,
 	onStart,
+	type = NODE_TYPE,
 }) {
 	const node = {
 		id: 'sora',
 		name: NODE_NAME,
-		type: NODE_TYPE,
+		type,
 		typeVersion: 1,
 		position: [0, 0],
 		parameters: { resource: 'video', ...parameters },
@@ -173,4 +175,4 @@ function runNode({
 	})();
 }
 
-module.exports = { runNode, storedBinary, readBinary, cancelRunningExecutions, storageRoot, NODE_NAME };
+module.exports = { NODE_TYPE, runNode, storedBinary, readBinary, cancelRunningExecutions, storageRoot, NODE_NAME };

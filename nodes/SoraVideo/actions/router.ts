@@ -5,6 +5,7 @@ import type { Session } from '../transport/session';
 import { DEFAULT_LIMITS, limitsFromOptions, openSession } from '../transport/session';
 import { redact, videoIdOf } from '../utils/errors';
 import { readOptions } from './job/wait-settings';
+import { runsAsTool, toolItem } from './tool';
 import { operationNamed } from './video';
 
 type Outcome = { items: INodeExecutionData[] } | { error: Error };
@@ -114,10 +115,13 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		}),
 	);
 
+	const shaped = runsAsTool(this) ? toolItem : (item: INodeExecutionData) => item;
 	const output: INodeExecutionData[] = [];
 	for (const [itemIndex, outcome] of outcomes.entries()) {
 		if ('items' in outcome) {
-			output.push(...outcome.items.map((item) => ({ ...item, pairedItem: { item: itemIndex } })));
+			output.push(
+				...outcome.items.map((item) => shaped({ ...item, pairedItem: { item: itemIndex } })),
+			);
 		} else if (continueOnFail) {
 			output.push(failedItem(this, outcome.error, itemIndex, session));
 		} else {

@@ -3,6 +3,7 @@ import type { IBinaryData, IDataObject, IExecuteFunctions, INodeExecutionData } 
 import type { Session } from '../../transport/session';
 import type { Video } from '../../transport/videos';
 import { downloadVideoFile } from '../../transport/videos';
+import { runsAsTool } from '../tool';
 import { continueWithRetrieve, waitForVideo } from './wait';
 import type { WaitSettings } from './wait-settings';
 
@@ -27,7 +28,8 @@ export async function finishJob(
 ): Promise<INodeExecutionData[]> {
 	if (!wait) return [outputItem(started)];
 	const video = await waitForVideo(ctx, session, started, wait, itemIndex);
-	if (!wait.download) return [outputItem(video)];
+	// a tool's file would never reach the model
+	if (!wait.download || runsAsTool(ctx)) return [outputItem(video)];
 	const { binary } = await downloadVideoFile(
 		ctx,
 		session,

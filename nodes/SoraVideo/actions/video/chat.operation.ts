@@ -25,6 +25,7 @@ import { CHAT_MODELS } from '../../utils/models';
 import { checkedUrl, requiredText } from '../../utils/validation';
 import { outputItem } from '../job/finish';
 import type { VideoOperation } from '../node.type';
+import { runsAsTool } from '../tool';
 import { binaryPropertyField, promptField } from './fields';
 
 const MAX_JSON_ANSWER = 10 * 1024 * 1024;
@@ -178,6 +179,8 @@ export async function execute(
 		id: answer.id ?? null,
 		finishReason: answer.finishReason ?? null,
 	};
+	// as a tool the link is the answer: n8n never hands a file to the model
+	if (runsAsTool(this)) return [outputItem(json)];
 	const stored = await downloadToBinary(
 		this,
 		session,
