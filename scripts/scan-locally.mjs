@@ -67,7 +67,8 @@ function copyWorkTree() {
 		encoding: 'utf8',
 	})
 		.split('\0')
-		.filter((file) => file && fs.existsSync(path.join(ROOT, file)));
+		// regular files only: skips deleted files and a symlinked node_modules (not a directory to git)
+		.filter((file) => file && fs.lstatSync(path.join(ROOT, file), { throwIfNoEntry: false })?.isFile());
 	for (const file of files) {
 		fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
 		fs.copyFileSync(path.join(ROOT, file), path.join(dir, file));
