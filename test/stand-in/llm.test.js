@@ -5,6 +5,8 @@
 'use strict';
 
 const path = require('node:path');
+const readline = require('node:readline');
+const { once } = require('node:events');
 const { spawn } = require('node:child_process');
 const { OpenAI } = require('openai');
 const { startLlmStandIn } = require('../../tools/stand-in');
@@ -232,20 +234,16 @@ describe('the language-model stand-in', () => {
 		const cli = path.join(__dirname, '..', '..', 'tools', 'stand-in', 'cli.js');
 		const child = spawn(process.execPath, [cli, '--llm', '--llm-api-key', 'sk-cli-llm', '--llm-args', '{"prompt":"from the cli"}'], { stdio: ['ignore', 'pipe', 'pipe'] });
 		try {
-			const urls = await new Promise((resolve, reject) => {
-				let buf = '';
-				child.stdout.on('data', (d) => {
-					buf += d;
-					if (buf.includes('\n')) resolve(JSON.parse(buf.split('\n')[0]));
-				});
-				child.on('exit', (code) => reject(new Error(`cli exited ${code}`)));
-			});
+			const [line] = await once(readline.createInterface({ input: child.stdout }), 'line');
+			const urls = JSON.parse(line);
 			const c = new OpenAI({ apiKey: 'sk-cli-llm', baseURL: `${urls.llmUrl}/v1`, maxRetries: 0 });
 			const r = await c.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'go' }], tools: [SORA_TOOL] });
 			expect(JSON.parse(/** @type {any} */ (r.choices[0].message.tool_calls)[0].function.arguments).prompt).toBe('from the cli');
 			expect((await fetch(`${urls.baseUrl}/v1/models`, { headers: { authorization: 'Bearer sk-test' } })).status).toBe(200);
 		} finally {
+			const exited = once(child, 'exit');
 			child.kill('SIGTERM');
+			await exited;
 		}
 	});
 });
