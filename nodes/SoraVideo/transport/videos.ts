@@ -4,7 +4,7 @@ import type { StoredFile } from './download';
 import { downloadToBinary } from './download';
 import { apiRequest, send } from './index';
 import type { MultipartBody } from './multipart';
-import { headerValue } from './retry';
+import { headerValue, serverDelayMs } from './retry';
 import type { Session } from './session';
 
 /** A Video object as the API returns it; providers may add or omit fields. */
@@ -78,7 +78,7 @@ export async function remixVideo(
 
 export interface Retrieved {
 	video: Video;
-	/** The server's hint for the next poll (`openai-poll-after-ms`), if it gave one. */
+	/** The server's hint for the next poll (`openai-poll-after-ms`, else Retry-After), if it gave one. */
 	pollAfterMs?: number;
 }
 
@@ -98,7 +98,8 @@ export async function retrieveVideo(
 	const pollAfter = Number(headerValue(answer.headers, 'openai-poll-after-ms'));
 	return {
 		video: answer.body,
-		pollAfterMs: Number.isFinite(pollAfter) && pollAfter > 0 ? pollAfter : undefined,
+		pollAfterMs:
+			Number.isFinite(pollAfter) && pollAfter > 0 ? pollAfter : serverDelayMs(answer.headers),
 	};
 }
 

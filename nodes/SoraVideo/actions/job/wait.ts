@@ -5,6 +5,7 @@ import type { Video } from '../../transport/videos';
 import { retrieveVideo } from '../../transport/videos';
 import { cancelledError, operationError } from '../../utils/errors';
 import { pause } from '../../utils/pause';
+import { nextCheckDelayMs, recordCheck, startSchedule } from '../../utils/poll-schedule';
 import type { WaitSettings } from './wait-settings';
 
 const COMPLETED = new Set(['completed', 'succeeded', 'success', 'complete', 'done']);
@@ -104,8 +105,9 @@ function cancelled(ctx: IExecuteFunctions, session: Session, video: Video, itemI
 }
 
 /**
- * Polls until the job is completed or failed: one status request per interval (or later, when the
- * server asks for it), none after a terminal status, and a time-out error that keeps the video id.
+ * Polls until the job is completed or failed, when the poll schedule says to look (at most one
+ * Poll Interval apart, or later when the server asks for it), none after a terminal status, and a
+ * time-out error that keeps the video id.
  */
 export async function waitForVideo(
 	ctx: IExecuteFunctions,
@@ -115,12 +117,13 @@ export async function waitForVideo(
 	itemIndex: number,
 ): Promise<Video> {
 	const deadline = Date.now() + settings.timeoutMs;
+	let schedule = startSchedule(settings.pollIntervalMs, Date.now(), started);
 	let video = started;
 	let serverAskedMs: number | undefined;
 	while (phaseOf(video.status) === 'running') {
-		const left = deadline - Date.now();
-		if (left <= 0) throw timedOut(ctx, session, video, settings, itemIndex);
-		const waitMs = Math.min(Math.max(settings.pollIntervalMs, serverAskedMs ?? 0), left);
+		const now = Date.now();
+		if (deadline - now <= 0) throw timedOut(ctx, session, video, settings, itemIndex);
+		const waitMs = nextCheckDelayMs(schedule, now, deadline, serverAskedMs);
 		if (!(await pause(waitMs, session.signal))) throw cancelled(ctx, session, video, itemIndex);
 		const retrieved = await retrieveVideo(ctx, session, video.id, itemIndex).catch(
 			(error: Error) => error,
@@ -130,6 +133,7 @@ export async function waitForVideo(
 			throw lostTrack(ctx, session, video, retrieved, itemIndex);
 		}
 		video = { ...retrieved.video, id: retrieved.video.id ?? video.id };
+		schedule = recordCheck(schedule, Date.now(), video);
 		serverAskedMs = retrieved.pollAfterMs;
 	}
 	if (phaseOf(video.status) === 'failed') throw jobFailed(ctx, session, video, itemIndex);
