@@ -34,13 +34,11 @@ function scannerDir() {
 	);
 }
 
-/** Installs the pinned scanner (without install scripts) unless it is there already. */
+/** Installs the pinned scanner (without install scripts) unless a complete install is there. */
 function ensureScanner() {
 	const dir = scannerDir();
-	const manifest = path.join(dir, 'node_modules', SCANNER, 'package.json');
-	if (fs.existsSync(manifest) && JSON.parse(fs.readFileSync(manifest, 'utf8')).version === SCANNER_VERSION) {
-		return dir;
-	}
+	const done = path.join(dir, '.installed');
+	if (fs.existsSync(done)) return dir;
 	fs.mkdirSync(dir, { recursive: true });
 	fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ private: true }));
 	console.log(`installing ${SCANNER}@${SCANNER_VERSION} into ${dir}`);
@@ -49,6 +47,7 @@ function ensureScanner() {
 		['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error', `${SCANNER}@${SCANNER_VERSION}`],
 		{ cwd: dir, stdio: 'inherit' },
 	);
+	fs.writeFileSync(done, `${SCANNER}@${SCANNER_VERSION}\n`);
 	return dir;
 }
 
