@@ -149,10 +149,29 @@ describe('Chat operation', () => {
 		scope.done();
 	});
 
-	test('the paid chat request is not repeated after a 503', async () => {
-		const { scope } = chatApi(() => [503, { error: { message: 'overloaded' } }]);
+	test('the paid chat request is not repeated after a 502 (it may have started)', async () => {
+		const { scope } = chatApi(() => [502, { error: { message: 'bad gateway' } }]);
 		const { error } = await runNode({ parameters: { operation: 'chat', prompt: 'x' } });
-		expect(error.message).toBe('Chat generation failed: overloaded');
+		expect(error.message).toBe('Chat generation failed: bad gateway');
+		expect(error.description).toContain('Chat generations cannot be looked up');
+		scope.done();
+		expect(unexpected).toEqual([]);
+	});
+
+	test('a refused chat (503) is sent again within the default bounds, then says how often it was refused', async () => {
+		let posts = 0;
+		const scope = nock(API)
+			.post('/v1/chat/completions')
+			.times(9)
+			.reply(() => {
+				posts++;
+				return [503, { error: { message: 'overloaded' } }, { 'retry-after-ms': '5' }];
+			});
+		const { error } = await runNode({ parameters: { operation: 'chat', prompt: 'x' } });
+		// 1 try + 8 refusal retries (DEFAULT_REFUSAL_RETRIES)
+		expect(posts).toBe(9);
+		expect(error.message).toBe('Chat generation failed: overloaded (refused 9 times in 0 s)');
+		expect(error.description).toContain('Run the item again later.');
 		scope.done();
 		expect(unexpected).toEqual([]);
 	});

@@ -6,10 +6,25 @@ import type {
 	IN8nHttpFullResponse,
 } from 'n8n-workflow';
 
-import { apiError, cancelledError, connectionError, operationError } from '../utils/errors';
+import {
+	apiError,
+	cancelledError,
+	connectionError,
+	operationError,
+	providerError,
+} from '../utils/errors';
 import { pause } from '../utils/pause';
 import { httpUrlProblem } from '../utils/validation';
-import { backoffMs, headerValue, isRetryableAnswer, neverReachedServer } from './retry';
+import {
+	backoffMs,
+	headerValue,
+	isRefusal,
+	isRetryableAnswer,
+	isUncertainAnswer,
+	neverReachedServer,
+	refusalPauseMs,
+	requestIdOf,
+} from './retry';
 import type { Session } from './session';
 import { CREDENTIAL_TYPE } from './session';
 
@@ -198,17 +213,64 @@ function cancelled(ctx: IExecuteFunctions, session: Session, call: HttpCall) {
 	});
 }
 
+const isChat = (call: HttpCall) => call.url.startsWith('/chat');
+
 function unknownFateHint(call: HttpCall): string {
-	const lookup = call.url.startsWith('/chat')
+	const lookup = isChat(call)
 		? 'Chat generations cannot be looked up: check your CometAPI usage before you run this item again.'
 		: 'Use the List operation to look for a new video before you run this item again.';
 	const source = call.videoId ? ` The source video was ${call.videoId}.` : '';
 	return `The request may have reached CometAPI and started paid work, so it was not sent again. ${lookup}${source}`;
 }
 
+/** A paid request that may have started a job: when it was sent, for whoever looks for the job. */
+export interface UncertainOutcome {
+	sentAtMs: number;
+}
+
+function markedUncertain<E extends { context: IDataObject }>(error: E, sentAtMs: number): E {
+	error.context.outcomeUnknown = true;
+	error.context.sentAtMs = sentAtMs;
+	return error;
+}
+
+/** Set on the error of a paid request whose outcome is unknown (a reset after sending, a 502). */
+export function uncertainOutcomeOf(error: unknown): UncertainOutcome | undefined {
+	const context = (error as { context?: IDataObject } | undefined)?.context;
+	if (context?.outcomeUnknown !== true || typeof context.sentAtMs !== 'number') return undefined;
+	return { sentAtMs: context.sentAtMs };
+}
+
+function withRequestId(
+	hint: string | undefined,
+	requestId: string | undefined,
+): string | undefined {
+	if (!requestId) return hint;
+	return `${hint ? `${hint} ` : ''}Request id: ${requestId}.`;
+}
+
+function refusedHint(call: HttpCall): string {
+	const next = isChat(call)
+		? 'Run the item again later.'
+		: 'Raise Refusal Retries or Max Wait for Refusals, or lower Parallel Requests, in the options; or run the item again later.';
+	return `CometAPI refused the request every time, so no job was started and nothing was paid for. ${next}`;
+}
+
+async function pauseOrCancel(
+	ctx: IExecuteFunctions,
+	session: Session,
+	call: HttpCall,
+	ms: number,
+): Promise<void> {
+	if (!(await pause(ms, session.signal))) throw cancelled(ctx, session, call);
+}
+
 /**
- * Sends one request with the retry policy: safe requests are repeated on 408/409/429/5xx and
- * connection failures; paid ones only when the connection was refused before anything was sent.
+ * Sends one request with the retry policy (transport/retry.ts): safe requests are repeated on
+ * 408/409/429/5xx and connection failures. Paid ones are repeated when the API refused them
+ * (429, 503, Retry-After) within the refusal bounds, or when the connection was refused before
+ * anything was sent; a paid request whose outcome is unknown is never repeated here, and its
+ * error is marked (uncertainOutcomeOf) so the job it may have started can be looked for.
  * Any answer of 400 or more becomes a NodeApiError naming the action and the video.
  */
 export async function send<T = unknown>(
@@ -216,9 +278,12 @@ export async function send<T = unknown>(
 	session: Session,
 	call: HttpCall,
 ): Promise<HttpAnswer<T>> {
+	const firstSentMs = Date.now();
+	let refusals = 0;
 	for (let attempt = 0; ; attempt++) {
 		if (session.signal?.aborted) throw cancelled(ctx, session, call);
 		const canRetry = attempt < session.retry.maxRetries;
+		const sentAtMs = Date.now();
 		const answer = await session.requests(
 			async () => await sendFollowingRedirects(ctx, session, call),
 		);
@@ -226,36 +291,57 @@ export async function send<T = unknown>(
 		if ('unanswered' in answer) {
 			const code = answer.unanswered;
 			if (canRetry && (!call.paid || neverReachedServer(code))) {
-				if (!(await pause(backoffMs(session.retry, attempt), session.signal))) {
-					throw cancelled(ctx, session, call);
-				}
+				await pauseOrCancel(ctx, session, call, backoffMs(session.retry, attempt));
 				continue;
 			}
-			throw connectionError(ctx, session.secret, {
+			const uncertain = call.paid && !neverReachedServer(code);
+			const error = connectionError(ctx, session.secret, {
 				action: call.action,
 				itemIndex: call.itemIndex,
 				videoId: call.videoId,
 				cause: describeConnectionProblem(code),
-				hint: call.paid && !neverReachedServer(code) ? unknownFateHint(call) : undefined,
+				hint: uncertain ? unknownFateHint(call) : undefined,
 			});
+			throw uncertain ? markedUncertain(error, sentAtMs) : error;
 		}
 		if (answer.statusCode < 400) return { ...answer, attempts: attempt + 1 } as HttpAnswer<T>;
 
+		const { statusCode, headers } = answer;
 		const body = call.stream ? await readText(answer.body) : answer.body;
-		if (canRetry && !call.paid && isRetryableAnswer(answer.statusCode, body)) {
-			if (!(await pause(backoffMs(session.retry, attempt, answer.headers), session.signal))) {
-				throw cancelled(ctx, session, call);
+		const requestId = requestIdOf(headers, providerError(body).message);
+		if (call.paid && isRefusal(statusCode, headers, body)) {
+			refusals++;
+			const spentMs = Date.now() - firstSentMs;
+			const delay = refusalPauseMs(session.retry, refusals, spentMs, headers);
+			if (delay !== undefined) {
+				await pauseOrCancel(ctx, session, call, delay);
+				continue;
 			}
+			const times = `refused ${refusals} ${refusals === 1 ? 'time' : 'times'} in ${Math.round(spentMs / 1000)} s`;
+			throw apiError(ctx, session.secret, {
+				status: statusCode,
+				body,
+				action: call.action,
+				itemIndex: call.itemIndex,
+				videoId: call.videoId,
+				hint: refusedHint(call),
+				note: requestId ? `${times}, request id ${requestId}` : times,
+			});
+		}
+		if (canRetry && !call.paid && isRetryableAnswer(statusCode, body)) {
+			await pauseOrCancel(ctx, session, call, backoffMs(session.retry, attempt, headers));
 			continue;
 		}
-		throw apiError(ctx, session.secret, {
-			status: answer.statusCode,
+		const uncertain = call.paid && isUncertainAnswer(statusCode, headers, body);
+		const error = apiError(ctx, session.secret, {
+			status: statusCode,
 			body,
 			action: call.action,
 			itemIndex: call.itemIndex,
 			videoId: call.videoId,
-			hint: call.hint,
+			hint: withRequestId(uncertain ? unknownFateHint(call) : call.hint, requestId),
 		});
+		throw uncertain ? markedUncertain(error, sentAtMs) : error;
 	}
 }
 

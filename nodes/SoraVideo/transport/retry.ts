@@ -5,19 +5,30 @@ import { providerError } from '../utils/errors';
  * long to pause between tries, and the bounds the user can set.
  */
 export interface RetryPolicy {
+	/** Safe requests (status checks, lists, downloads): tries after a failure. */
 	maxRetries: number;
 	baseDelayMs: number;
 	maxDelayMs: number;
+	/** Paid requests: how often a refusal is waited out, and for how long in total. */
+	maxRefusals: number;
+	maxRefusalWaitMs: number;
 }
 
 export const RETRIES_RANGE = { min: 0, max: 10 };
-
 export const DEFAULT_RETRIES = 4;
+
+export const REFUSAL_RETRIES_RANGE = { min: 0, max: 20 };
+export const DEFAULT_REFUSAL_RETRIES = 8;
+/** Seconds; n8n Cloud stops a whole execution after 300 s on its smaller plans. */
+export const REFUSAL_WAIT_RANGE = { min: 0, max: 3600 };
+export const DEFAULT_REFUSAL_WAIT_S = 300;
 
 export const DEFAULT_RETRY: RetryPolicy = {
 	maxRetries: DEFAULT_RETRIES,
 	baseDelayMs: 1000,
 	maxDelayMs: 60_000,
+	maxRefusals: DEFAULT_REFUSAL_RETRIES,
+	maxRefusalWaitMs: DEFAULT_REFUSAL_WAIT_S * 1000,
 };
 
 const RETRYABLE_STATUSES = new Set([408, 409, 429, 500, 502, 503, 504, 524]);
@@ -26,6 +37,33 @@ const RETRYABLE_STATUSES = new Set([408, 409, 429, 500, 502, 503, 504, 524]);
 export function isRetryableAnswer(statusCode: number, body: unknown): boolean {
 	if (!RETRYABLE_STATUSES.has(statusCode)) return false;
 	return !(statusCode === 500 && providerError(body).code === 'invalid_request');
+}
+
+/**
+ * The API refused a paid request without processing it: 429 (except an exhausted quota, which
+ * waiting does not cure), 503, or any error answer that asks to come back later (`Retry-After`,
+ * `retry-after-ms`). Nothing was started, so the request may be sent again.
+ */
+export function isRefusal(
+	statusCode: number,
+	headers: Record<string, unknown>,
+	body: unknown,
+): boolean {
+	if (statusCode === 429) return providerError(body).code !== 'insufficient_quota';
+	return statusCode === 503 || (statusCode >= 400 && serverDelayMs(headers) !== undefined);
+}
+
+/**
+ * A paid request's answer that leaves open whether a job was started: a server error that is not
+ * a refusal, unless it says the request itself was invalid.
+ */
+export function isUncertainAnswer(
+	statusCode: number,
+	headers: Record<string, unknown>,
+	body: unknown,
+): boolean {
+	if (statusCode < 500 || isRefusal(statusCode, headers, body)) return false;
+	return providerError(body).code !== 'invalid_request';
 }
 
 /** Nothing reached the server, so even a paid request may be sent again. */
@@ -62,4 +100,30 @@ export function backoffMs(
 	const exponential = policy.baseDelayMs * 2 ** attempt;
 	const jittered = exponential / 2 + Math.random() * (exponential / 2);
 	return Math.min(jittered, policy.maxDelayMs);
+}
+
+/**
+ * The pause before sending a refused paid request again: what the server asked for (not capped:
+ * it knows when it has room), else exponential with jitter; undefined once the refusals or the
+ * time spent on them would pass the policy's bounds.
+ */
+export function refusalPauseMs(
+	policy: RetryPolicy,
+	refusals: number,
+	spentMs: number,
+	headers: Record<string, unknown>,
+): number | undefined {
+	if (refusals > policy.maxRefusals) return undefined;
+	const delay = serverDelayMs(headers) ?? backoffMs(policy, refusals - 1);
+	return spentMs + delay > policy.maxRefusalWaitMs ? undefined : delay;
+}
+
+/** The provider's id of a request: its `x-request-id` header, or one named in its error message. */
+export function requestIdOf(
+	headers: Record<string, unknown>,
+	message?: string,
+): string | undefined {
+	const header = headerValue(headers, 'x-request-id');
+	if (header) return header;
+	return /request[ _-]?id[\s:=(]*([\w.-]{6,})/i.exec(message ?? '')?.[1];
 }

@@ -4,7 +4,7 @@ import type { Limiter } from '../utils/concurrency';
 import { createLimiter } from '../utils/concurrency';
 import { operationError } from '../utils/errors';
 import type { RetryPolicy } from './retry';
-import { DEFAULT_RETRY, RETRIES_RANGE } from './retry';
+import { DEFAULT_RETRY, REFUSAL_RETRIES_RANGE, REFUSAL_WAIT_RANGE, RETRIES_RANGE } from './retry';
 
 export const CREDENTIAL_TYPE = 'cometApi';
 export const DEFAULT_BASE_URL = 'https://api.cometapi.com';
@@ -29,11 +29,15 @@ export interface Session {
 export interface RequestLimits {
 	parallelRequests: number;
 	maxRetries: number;
+	maxRefusals: number;
+	maxRefusalWaitMs: number;
 }
 
 export const DEFAULT_LIMITS: RequestLimits = {
 	parallelRequests: DEFAULT_PARALLEL_REQUESTS,
 	maxRetries: DEFAULT_RETRY.maxRetries,
+	maxRefusals: DEFAULT_RETRY.maxRefusals,
+	maxRefusalWaitMs: DEFAULT_RETRY.maxRefusalWaitMs,
 };
 
 function clamped(value: unknown, fallback: number, range: { min: number; max: number }): number {
@@ -41,7 +45,10 @@ function clamped(value: unknown, fallback: number, range: { min: number; max: nu
 	return Number.isFinite(number) && number >= range.min ? Math.min(number, range.max) : fallback;
 }
 
-/** The request limits an options collection sets ("Parallel Requests", "Retries per Request"). */
+/**
+ * The request limits an options collection sets ("Parallel Requests", "Retries per Request",
+ * "Refusal Retries", "Max Wait for Refusals").
+ */
 export function limitsFromOptions(options: IDataObject): RequestLimits {
 	return {
 		parallelRequests: clamped(
@@ -50,6 +57,14 @@ export function limitsFromOptions(options: IDataObject): RequestLimits {
 			PARALLEL_REQUESTS_RANGE,
 		),
 		maxRetries: clamped(options.maxRetries, DEFAULT_LIMITS.maxRetries, RETRIES_RANGE),
+		maxRefusals: clamped(
+			options.maxRefusalRetries,
+			DEFAULT_LIMITS.maxRefusals,
+			REFUSAL_RETRIES_RANGE,
+		),
+		maxRefusalWaitMs:
+			clamped(options.maxRefusalWait, DEFAULT_LIMITS.maxRefusalWaitMs / 1000, REFUSAL_WAIT_RANGE) *
+			1000,
 	};
 }
 
@@ -78,7 +93,12 @@ export async function openSession(ctx: IExecuteFunctions, limits: RequestLimits)
 		origin,
 		secret,
 		signal: ctx.getExecutionCancelSignal(),
-		retry: { ...DEFAULT_RETRY, maxRetries: limits.maxRetries },
+		retry: {
+			...DEFAULT_RETRY,
+			maxRetries: limits.maxRetries,
+			maxRefusals: limits.maxRefusals,
+			maxRefusalWaitMs: limits.maxRefusalWaitMs,
+		},
 		requests: createLimiter(MAX_OPEN_REQUESTS),
 		paidRequests: createLimiter(limits.parallelRequests),
 		downloads: createLimiter(limits.parallelRequests),

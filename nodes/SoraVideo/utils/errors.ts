@@ -55,6 +55,8 @@ export interface ApiFailure {
 	itemIndex: number;
 	videoId?: string;
 	hint?: string;
+	/** Added to the message in brackets, so it shows wherever only the message does. */
+	note?: string;
 }
 
 interface ProviderError {
@@ -106,7 +108,8 @@ export function apiError(
 	const provider = providerError(failure.body);
 	const providerMessage = provider.message ?? `HTTP ${failure.status}`;
 	const subject = failure.videoId ? ` (video ${failure.videoId})` : '';
-	const message = redact(`${failure.action} failed${subject}: ${providerMessage}`, secret);
+	const note = failure.note ? ` (${failure.note})` : '';
+	const message = redact(`${failure.action} failed${subject}: ${providerMessage}${note}`, secret);
 	const code = provider.code ? `, code ${provider.code}` : '';
 	const description = redact(
 		[`HTTP ${failure.status}${code}.`, hintFor(failure.status), failure.hint ?? '']

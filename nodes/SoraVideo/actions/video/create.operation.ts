@@ -22,7 +22,14 @@ import { checkReferenceBinary, fetchReferenceImage, readReferenceBinary } from '
 import type { WaitSettings } from '../job/wait-settings';
 import { readOptions, readWaitSettings } from '../job/wait-settings';
 import type { VideoOperation } from '../node.type';
-import { optionsField, promptField, requestLimitOptions, waitFields, waitOptions } from './fields';
+import {
+	optionsField,
+	promptField,
+	refusalOptions,
+	requestLimitOptions,
+	waitFields,
+	waitOptions,
+} from './fields';
 
 export const option: VideoOperation<CreateInput>['option'] = {
 	name: 'Create',
@@ -122,6 +129,7 @@ const properties: INodeProperties[] = [
 	optionsField([
 		...waitOptions,
 		...requestLimitOptions,
+		...refusalOptions,
 		{
 			displayName: 'Reference Image Field',
 			name: 'referenceImageBinaryProperty',

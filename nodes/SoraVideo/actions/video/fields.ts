@@ -1,7 +1,14 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { DEFAULT_PARALLEL_REQUESTS, PARALLEL_REQUESTS_RANGE } from '../../transport/session';
-import { DEFAULT_RETRIES, RETRIES_RANGE } from '../../transport/retry';
+import {
+	DEFAULT_REFUSAL_RETRIES,
+	DEFAULT_REFUSAL_WAIT_S,
+	DEFAULT_RETRIES,
+	REFUSAL_RETRIES_RANGE,
+	REFUSAL_WAIT_RANGE,
+	RETRIES_RANGE,
+} from '../../transport/retry';
 import { checkedVideoId } from '../../utils/validation';
 import {
 	DEFAULT_POLL_INTERVAL_S,
@@ -145,7 +152,29 @@ export const requestLimitOptions: INodeProperties[] = [
 		typeOptions: { minValue: RETRIES_RANGE.min, maxValue: RETRIES_RANGE.max },
 		default: DEFAULT_RETRIES,
 		description:
-			'How often a status check or download is retried after a network error, 429 or 5xx (with growing pauses). Requests that start paid work are never repeated. Taken from the first item.',
+			'How often a status check or download is retried after a network error, 429 or 5xx (with growing pauses). Requests that start paid work are repeated only as Refusal Retries say. Taken from the first item.',
+	},
+];
+
+/** The bounds on waiting out refusals of a paid request, for Create and Remix. */
+export const refusalOptions: INodeProperties[] = [
+	{
+		displayName: 'Refusal Retries',
+		name: 'maxRefusalRetries',
+		type: 'number',
+		typeOptions: { minValue: REFUSAL_RETRIES_RANGE.min, maxValue: REFUSAL_RETRIES_RANGE.max },
+		default: DEFAULT_REFUSAL_RETRIES,
+		description:
+			'How often a paid request is sent again after the API refused it without starting a job (429 rate limit, 503 busy, or an answer with Retry-After), honouring Retry-After, else with growing pauses. An answer that leaves open whether a job started is never simply sent again. Taken from the first item.',
+	},
+	{
+		displayName: 'Max Wait for Refusals (Seconds)',
+		name: 'maxRefusalWait',
+		type: 'number',
+		typeOptions: { minValue: REFUSAL_WAIT_RANGE.min, maxValue: REFUSAL_WAIT_RANGE.max },
+		default: DEFAULT_REFUSAL_WAIT_S,
+		description:
+			'The longest time one paid request spends waiting out refusals; then its item fails, saying how often it was refused. n8n Cloud may stop a whole execution after 300 s: keep this well below that there. Taken from the first item.',
 	},
 ];
 

@@ -12,6 +12,7 @@ import {
 	optionsField,
 	parseVideoId,
 	promptField,
+	refusalOptions,
 	requestLimitOptions,
 	videoIdField,
 	waitFields,
@@ -34,7 +35,7 @@ const properties: INodeProperties[] = [
 		description: 'The change to make. One clear change per remix works best.',
 	}),
 	...waitFields,
-	optionsField([...waitOptions, ...requestLimitOptions]),
+	optionsField([...waitOptions, ...requestLimitOptions, ...refusalOptions]),
 ];
 
 export const description = updateDisplayOptions(
