@@ -11,7 +11,7 @@ const path = require('node:path');
 const { packPackage } = require('../../tools/n8n-harness/package');
 
 const ROOT = path.resolve(__dirname, '../..');
-// measured 2026-12-01: 37.2 kB packed, 130 kB unpacked, 42 files. About twice that, so growth is a decision
+// measured 2026-12-01: 40.1 kB packed, 140 kB unpacked, 45 files. Headroom for this round; growth past it is a decision
 const BUDGET = { packedBytes: 64 * 1024, unpackedBytes: 256 * 1024 };
 const TOP_LEVEL = ['CHANGELOG.md', 'LICENSE', 'README.md', 'dist', 'package.json'];
 // the only modules compiled node code may load at run time: n8n provides n8n-workflow, Node crypto
