@@ -32,7 +32,8 @@ beforeAll(() => {
 	standIn = suite.standIn;
 });
 
-const EXAMPLES = ['text-to-video', 'scheduled-content-pipeline', 'webhook-generation', 'long-render-wait-loop'];
+// agent-long-render runs in agent.test.js, with the stand-in language model
+const EXAMPLES = ['text-to-video', 'scheduled-content-pipeline', 'webhook-generation', 'long-render-wait-loop', 'agent-long-render'];
 
 describe('the example files (no host needed)', () => {
 	it.each(EXAMPLES)('%s.json is an importable workflow using the Sora node and the CometAPI credential', (name) => {
@@ -47,11 +48,11 @@ describe('the example files (no host needed)', () => {
 		}
 		for (const [from, byType] of Object.entries(workflow.connections)) {
 			expect(names.has(from)).toBe(true);
-			for (const output of /** @type {any} */ (byType).main) {
+			for (const output of Object.values(/** @type {any} */ (byType)).flat()) {
 				for (const target of output) expect(names.has(target.node)).toBe(true);
 			}
 		}
-		const soraNodes = workflow.nodes.filter((/** @type {any} */ n) => n.type === NODE_TYPE);
+		const soraNodes = workflow.nodes.filter((/** @type {any} */ n) => n.type === NODE_TYPE || n.type === `${NODE_TYPE}Tool`);
 		expect(soraNodes.length).toBeGreaterThan(0);
 		for (const node of soraNodes) {
 			expect(node.typeVersion).toBe(1);

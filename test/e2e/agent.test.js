@@ -1,0 +1,232 @@
+/**
+ * The Sora Video node as an AI Agent's tool in real n8n hosts (test/e2e/hosts.json): n8n's own AI
+ * Agent (the version each host ships) with its OpenAI Chat Model pointed at the stand-in language
+ * model (tools/stand-in/llm.js), which calls the tool from the JSON schema n8n sends and answers
+ * with text naming the tool's result. Measured at the stand-in: what the model read about the tool
+ * and the tool message it received. The community tool needs no setting on either host (1.123.81
+ * has no N8N_COMMUNITY_PACKAGES_ALLOW_TOOL_USAGE any more). `n8n execute` starts at a Manual
+ * Trigger, so the agent's prompt is fixed (promptType "define"); the example's Chat Trigger is
+ * swapped for one.
+ */
+const { executeWorkflow, hostMajor, hostVersions, nodeOutput } = require('../../tools/n8n-harness');
+const { startLlmStandIn } = require('../../tools/stand-in');
+const e2e = require('./lib/sora-e2e');
+const { CREDENTIAL_REF, NODE_TYPE, findNode, loadExample, paidOf, requestsSince } = e2e;
+
+// jest 29 ignores `testTimeout` inside a `projects` entry
+jest.setTimeout(600_000);
+
+const TOOL_TYPE = `${NODE_TYPE}Tool`;
+const RENDER_MS = 2500;
+const TOOL_MESSAGE_BUDGET = 4096;
+/** What the node may hand a model, and nothing else. */
+const FIELDS_FOR_MODEL = ['id', 'status', 'progress', 'seconds', 'size', 'model', 'expires_at', 'video_url', 'error', 'remixed_from_video_id'];
+const LLM_KEY = 'sk-llm-e2e-0123456789';
+const LLM_CREDENTIAL = { id: 'openai-demo', name: 'OpenAI' };
+/** The agent version each host adds by default. */
+const agentVersion = (/** @type {string} */ version) => (hostMajor(version) >= 2 ? 3.1 : 3);
+
+const suite = e2e.useSoraSuite({ timingsTitle: 'Sora agent e2e timings', standIn: { renderMs: RENDER_MS } });
+const { apiKey, timed } = suite;
+/** @type {import('../../tools/stand-in/llm').LlmStandIn} */
+let llm;
+/** @type {string[]} */
+const measured = [];
+
+beforeAll(async () => {
+	llm = await startLlmStandIn({ apiKey: LLM_KEY });
+});
+afterAll(async () => {
+	if (llm) await llm.close();
+	if (measured.length) console.log(`What the model received:\n${measured.join('\n')}`);
+});
+
+/** @param {any} connectionType @param {string} target */
+const to = (connectionType, target) => ({ [connectionType]: [[{ node: target, type: connectionType, index: 0 }]] });
+
+/**
+ * Manual Trigger -> AI Agent with a fixed prompt; OpenAI Chat Model and the Sora Video tool
+ * (Create with wait) connected to it.
+ * @param {string} id @param {string} version
+ */
+function agentWorkflow(id, version) {
+	return {
+		id,
+		name: 'Agent with the Sora Video tool (e2e)',
+		nodes: [
+			{ name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{
+				name: 'AI Agent',
+				type: '@n8n/n8n-nodes-langchain.agent',
+				typeVersion: agentVersion(version),
+				position: [220, 0],
+				parameters: { promptType: 'define', text: 'Make a 4 second video of a paper boat on a pond and tell me its id.', options: {} },
+			},
+			chatModelNode([100, 220]),
+			{
+				name: 'Sora Video',
+				type: TOOL_TYPE,
+				typeVersion: 1,
+				position: [340, 220],
+				parameters: {
+					resource: 'video',
+					operation: 'create',
+					model: 'sora-2',
+					prompt: "={{ $fromAI('prompt', 'What the video shows', 'string') }}",
+					seconds: '4',
+					size: '1280x720',
+					waitForCompletion: true,
+					options: { pollInterval: 0.25 },
+				},
+				credentials: { cometApi: CREDENTIAL_REF },
+			},
+		],
+		connections: {
+			Start: to('main', 'AI Agent'),
+			'OpenAI Chat Model': to('ai_languageModel', 'AI Agent'),
+			'Sora Video': to('ai_tool', 'AI Agent'),
+		},
+	};
+}
+
+/** @param {number[]} position */
+function chatModelNode(position) {
+	return {
+		name: 'OpenAI Chat Model',
+		type: '@n8n/n8n-nodes-langchain.lmChatOpenAi',
+		typeVersion: 1.3,
+		position,
+		parameters: { model: { __rl: true, mode: 'list', value: 'gpt-4o-mini' }, options: {} },
+		credentials: { openAiApi: LLM_CREDENTIAL },
+	};
+}
+
+/**
+ * examples/agent-long-render.json as imported, with a Manual Trigger in place of the Chat Trigger
+ * (so the agent's prompt is fixed and the memory's session key too) and a short poll interval.
+ * @param {string} id @param {string} prompt
+ */
+function longRenderExample(id, prompt) {
+	const workflow = loadExample('agent-long-render', id);
+	e2e.replaceWithManualTrigger(workflow, 'When chat message received');
+	Object.assign(findNode(workflow, 'AI Agent').parameters, { promptType: 'define', text: prompt });
+	Object.assign(findNode(workflow, 'Simple Memory').parameters, { sessionIdType: 'customKey', sessionKey: 'e2e' });
+	findNode(workflow, 'Check Video').parameters.options.pollInterval = 0.25;
+	return workflow;
+}
+
+/** The tools offered in a model request, by name (chat completions and Responses API shapes). @param {any} body */
+function offeredTools(body) {
+	return Object.fromEntries((body.tools || []).map((/** @type {any} */ t) => {
+		const fn = t.function || t;
+		return [fn.name, { description: fn.description, parameters: fn.parameters }];
+	}));
+}
+
+/** @param {string} version @param {string} label @param {import('../../tools/stand-in/llm').ToolMessage} message */
+function expectCompact(version, label, message) {
+	measured.push(`  n8n ${version.padEnd(9)} ${label.padEnd(28)} ${String(message.bytes).padStart(4)} bytes: ${message.content}`);
+	expect(message.bytes).toBeLessThan(TOOL_MESSAGE_BUDGET);
+	expect(message.hasBase64).toBe(false);
+	expect(message.content).not.toContain(apiKey);
+	const items = /** @type {any[]} */ (message.json);
+	expect(Array.isArray(items)).toBe(true);
+	for (const item of items) {
+		for (const key of Object.keys(item)) expect(FIELDS_FOR_MODEL).toContain(key);
+	}
+	return items;
+}
+
+/** The agent's final answer. @param {any} run */
+const agentAnswer = (run) => nodeOutput(run, 'AI Agent')[0].json.output;
+
+describe.each(hostVersions())('n8n %s', (version) => {
+	const agent = agentWorkflow('soraAgentTool01', version);
+	const renderLater = longRenderExample('soraAgentLong01', 'Make a video of a kite over a beach, then check whether it is ready.');
+	const folder = e2e.useHostFolder(suite, version, {
+		workflows: [agent, renderLater],
+		credentials: () => [
+			e2e.cometCredential({ apiKey, baseUrl: suite.standIn.baseUrl }),
+			{ ...LLM_CREDENTIAL, type: 'openAiApi', data: { apiKey: LLM_KEY, url: `${llm.baseUrl}/v1`, header: false } },
+		],
+	});
+
+	beforeEach(() => llm.reset());
+
+	it('an AI Agent calls the tool once: one paid render, the answer names the video, the tool message is a few hundred bytes', async () => {
+		const prompt = '[render:1500] a paper boat drifting on a pond';
+		llm.setOptions({ tool: 'Sora_Video', args: { prompt }, turns: [] });
+		const mark = suite.standIn.requests.length;
+		const result = await timed(version, 'execute agent (create + wait tool)', () => executeWorkflow(folder, agent.id));
+		expect(result.exitCode).toBe(0);
+
+		const paid = paidOf(requestsSince(suite.standIn, mark));
+		expect(paid).toHaveLength(1);
+		expect(paid[0].bodySummary.fields).toMatchObject({ prompt, model: 'sora-2', seconds: '4', size: '1280x720' });
+		const videoId = paid[0].jobId;
+		// waited, but did not download the MP4 no model could use
+		expect(requestsSince(suite.standIn, mark).filter((r) => r.path.endsWith('/content'))).toEqual([]);
+
+		const [firstCall] = llm.completions();
+		const tool = offeredTools(firstCall.body).Sora_Video;
+		expect(tool.description).toMatch(/paid render/);
+		expect(tool.description).toMatch(/minutes/);
+		expect(tool.description).toMatch(/Returns JSON: id, status/);
+		expect(tool.parameters.required).toEqual(['prompt']);
+
+		expect(llm.toolCalls().map((c) => [c.name, c.arguments])).toEqual([['Sora_Video', { prompt }]]);
+		const messages = llm.toolMessages();
+		expect(messages).toHaveLength(1);
+		const items = expectCompact(version, 'create + wait', messages[0]);
+		expect(items).toEqual([{ id: videoId, status: 'completed', progress: 100, seconds: '4', size: '1280x720', model: 'sora-2', expires_at: expect.any(Number) }]);
+
+		expect(agentAnswer(result.run)).toContain(videoId);
+		expect(JSON.stringify(llm.requests)).not.toContain(apiKey);
+		expect(result.stdout + result.stderr).not.toContain(apiKey);
+	});
+
+	it('agent-long-render example: starts the render without waiting, checks it later with Retrieve with wait, then answers', async () => {
+		const prompt = `[comet] [render:${RENDER_MS}] a kite over a beach`;
+		llm.setOptions({
+			tool: undefined,
+			args: {},
+			turns: [
+				{ call: 'Start_Video_Render', args: { prompt, seconds: '4', size: '1280x720' } },
+				{ call: 'Check_Video', args: { videoId: '{{lastId}}' } },
+			],
+		});
+		const mark = suite.standIn.requests.length;
+		const result = await timed(version, 'execute agent-long-render example', () => executeWorkflow(folder, renderLater.id));
+		expect(result.exitCode).toBe(0);
+
+		const requests = requestsSince(suite.standIn, mark);
+		const paid = paidOf(requests);
+		expect(paid).toHaveLength(1);
+		const videoId = paid[0].jobId;
+		expect(paid[0].bodySummary.fields).toMatchObject({ prompt, seconds: '4', size: '1280x720' });
+
+		expect(llm.toolCalls().map((c) => c.name)).toEqual(['Start_Video_Render', 'Check_Video']);
+		expect(llm.toolCalls()[1].arguments).toEqual({ videoId });
+		const [started, checked] = llm.toolMessages();
+		const [startedItem] = expectCompact(version, 'start (no wait)', started);
+		expect(startedItem).toMatchObject({ id: videoId, status: 'queued' });
+		const [checkedItem] = expectCompact(version, 'check (retrieve + wait)', checked);
+		expect(checkedItem).toMatchObject({ id: videoId, status: 'completed', progress: 100, video_url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/files\//) });
+
+		// the start answered before the render was done: the model had the id while it rendered
+		const modelCalls = llm.completions();
+		const startAnswered = modelCalls[1].time;
+		const createdAt = paid[0].time;
+		expect(startAnswered - createdAt).toBeLessThan(RENDER_MS);
+		// the check waited: status requests until completed, no download
+		expect(requests.filter((r) => r.path === `/v1/videos/${videoId}`).length).toBeGreaterThanOrEqual(1);
+		expect(requests.filter((r) => r.path.endsWith('/content'))).toEqual([]);
+		const offered = offeredTools(modelCalls[0].body);
+		expect(offered.Start_Video_Render.description).toMatch(/returns at once with status "queued"/);
+		expect(offered.Check_Video.description).toMatch(/Waits until a Sora video/);
+		expect(offered.Start_Video_Render.parameters.required.sort()).toEqual(['prompt', 'seconds', 'size']);
+
+		expect(agentAnswer(result.run)).toContain(videoId);
+		expect(result.stdout + result.stderr).not.toContain(apiKey);
+	});
+});
