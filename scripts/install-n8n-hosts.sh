@@ -42,11 +42,8 @@ install_node() {
 
 install_host() {
   local version="$1" node_major="$2" dir="$hosts_dir/$1"
-  if [ "$node_major" != "-" ]; then
-    install_node "$node_major"
-    # n8n, npm rebuild and node-gyp all run on the host's Node
-    export PATH="$hosts_dir/node-$node_major/node_modules/node/bin:$PATH"
-  fi
+  # n8n, npm rebuild and node-gyp all run on the host's Node
+  [ "$node_major" = "-" ] || export PATH="$hosts_dir/node-$node_major/node_modules/node/bin:$PATH"
   if [ -f "$dir/.installed" ] && [ "$("$dir/node_modules/.bin/n8n" --version 2>/dev/null)" = "$version" ]; then
     echo "n8n $version: already installed in $dir (node $(node --version))"
     return
@@ -80,6 +77,19 @@ JSON
   echo "n8n $version: installed in $((SECONDS - started)) s"
 }
 
-while read -r version node_major; do
-  (install_host "$version" "$node_major")
-done < <(host_lines "$@")
+listed="$(host_lines "$@")"
+mapfile -t hosts <<<"$listed"
+# the Node versions first (two hosts may share one), then the hosts side by side: most of an
+# install is waiting for the registry, and two take little longer than one
+for host in "${hosts[@]}"; do
+  node_major="${host#* }"
+  [ "$node_major" = "-" ] || install_node "$node_major"
+done
+pids=()
+for host in "${hosts[@]}"; do
+  ( (install_host ${host}) 2>&1 | sed -u "s/^/[n8n ${host% *}] /" ) &
+  pids+=($!)
+done
+failed=0
+for pid in "${pids[@]}"; do wait "$pid" || failed=1; done
+exit $failed
