@@ -4,9 +4,10 @@
  * n8n hosts, both talking to the local CometAPI stand-in, plus memory and throughput of big
  * downloads. `npm run bench` = `npm run build && node bench/run.js`. See bench/README.md.
  *
- *   node bench/run.js [--quick] [--hosts=2.41.1,1.123.81] [--render-ms=6000] [--sizes=50,200,500]
+ *   node bench/run.js [--quick] [--hosts=2.41.1,1.123.81] [--render-ms=6000] [--ns=1,5,20]
+ *                     [--big-ns=100,200] [--long-renders-s=30,60] [--sizes=50,200,500]
  *                     [--builtin-n20=auto|run|extrapolate] [--no-overlap] [--budget-s=720]
- *                     [--skip-batch] [--skip-memory] [--strict] [--out=bench/results]
+ *                     [--skip-batch] [--skip-big] [--skip-long] [--skip-memory] [--strict] [--out=bench/results]
  */
 'use strict';
 
@@ -23,6 +24,8 @@ const { startStandIn } = require('../tools/stand-in');
 const procs = require('./lib/procs');
 const wf = require('./lib/workflows');
 const report = require('./lib/report');
+const { buildBaseline } = require('./lib/baseline');
+const { installTarballCached, packPackage } = require('../tools/n8n-harness/package');
 
 // ---------------------------------------------------------------------------------------------
 // Settings
@@ -43,6 +46,11 @@ function parseArgs(argv) {
 		hosts: list(a.hosts, harness.hostVersions()),
 		renderMs: Number(a['render-ms'] || (quick ? 2500 : 6000)),
 		ns: list(a.ns, quick ? ['1', '3'] : ['1', '5', '20']).map(Number),
+		bigNs: a['skip-big'] === true ? [] : list(a['big-ns'], quick ? ['12'] : ['100', '200']).map(Number),
+		longRendersMs: a['skip-long'] === true ? [] : list(a['long-renders-s'], quick ? ['8'] : ['30', '60']).map((x) => Number(x) * 1000),
+		longN: Number(a['long-n'] || (quick ? 2 : 5)),
+		createLatencyMs: [500, 2000],
+		parallelRequests: defaultParallelRequests(),
 		sizesMb: list(a.sizes, quick ? ['5', '20'] : ['50', '200', '500']).map(Number),
 		builtinN20: String(a['builtin-n20'] || 'auto'),
 		overlap: a['no-overlap'] !== true,
@@ -63,6 +71,12 @@ function parseArgs(argv) {
 }
 
 const BIG_N = (config) => Math.max(...config.ns);
+
+/** Parallel Requests' default, read from the node's source (written once there). */
+function defaultParallelRequests() {
+	const source = fs.readFileSync(path.join(REPO_ROOT, 'nodes/SoraVideo/transport/session.ts'), 'utf8');
+	return Number((/DEFAULT_PARALLEL_REQUESTS = (\d+)/.exec(source) || [])[1]);
+}
 const MB = 1024 * 1024;
 
 // ---------------------------------------------------------------------------------------------
@@ -140,9 +154,23 @@ function builtinHasVideo(version) {
  */
 async function prepareFolder(version, standIn, workflows, packageDir) {
 	const folder = await harness.createN8nUserFolder({ version, binaryMode: 'filesystem', packageDir });
+	if (baseline) installBeside(folder, baseline.dir);
 	await harness.importCredentials(folder, [wf.cometCredential(standIn), wf.openAiCredential(standIn)]);
 	await harness.importWorkflow(folder, workflows);
 	return folder;
+}
+
+/** @type {ReturnType<typeof buildBaseline> | null} the 0.1.0 build (fixed poll), installed beside ours */
+let baseline = null;
+
+/** Installs a second package into a user folder and keeps both in n8n's nodes/package.json. */
+function installBeside(folder, packageDir) {
+	const manifestPath = path.join(folder.n8nDir, 'nodes', 'package.json');
+	const before = JSON.parse(fs.readFileSync(manifestPath, 'utf8'));
+	installTarballCached(packPackage(packageDir).tarball, folder.n8nDir);
+	const after = JSON.parse(fs.readFileSync(manifestPath, 'utf8'));
+	after.dependencies = { ...before.dependencies, ...after.dependencies };
+	fs.writeFileSync(manifestPath, JSON.stringify(after, null, 2));
 }
 
 async function newStandIn(options) {
@@ -243,64 +271,137 @@ function analyzeBatch(standIn, result, spec) {
 		return job ? job.createdMs + job.renderMs : 0;
 	});
 	if (completions.length && row.wallMs !== null) row.lastCompletionToEndMs = row.nodeStart + row.wallMs - Math.max(...completions);
+	row.doneToStoredMs = doneToStored(standIn, jobIds, contents);
+	row.firstJobChecksMs = firstJobChecks(standIn, jobIds[0], api);
+	row.statusTotal = statusCounts.reduce((a, b) => a + b, 0);
+	row.statusPerSecond = row.wallMs ? row.statusTotal / (row.wallMs / 1000) : null;
+	row.peakOpenRequests = standIn.peakOpenRequests;
+	row.createMeanMs = creates.length ? creates.reduce((a, r) => a + (r.durationMs || 0), 0) / creates.length : null;
+	if (result.samples && result.samples.length) {
+		row.peakRssMB = Math.max(...result.samples.map((x) => x.rss)) / MB;
+		row.rssSamples = result.samples.length;
+	}
 	row.ok = !row.error && result.exitCode === 0 && row.items === spec.n && row.fileNames.every(Boolean);
 	if (!row.ok && !row.error) row.error = `exit code ${result.exitCode}, ${row.items}/${spec.n} items with a file`;
 	return row;
 }
 
 /**
+ * From each job's completion at the stand-in (created + render time) to the end of its file's
+ * download, which is when the file is in n8n's binary store: median and max over the jobs.
+ */
+function doneToStored(standIn, jobIds, contents) {
+	const gaps = [];
+	for (const id of jobIds) {
+		const job = standIn.jobs.get(id);
+		const download = contents.find((r) => r.path === `/v1/videos/${id}/content` && r.status === 200);
+		if (job && download) gaps.push(download.time + (download.durationMs || 0) - (job.createdMs + job.renderMs));
+	}
+	gaps.sort((a, b) => a - b);
+	return gaps.length ? { median: gaps[Math.floor((gaps.length - 1) / 2)], max: gaps[gaps.length - 1], jobs: gaps.length } : null;
+}
+
+/** When the first job's status checks arrived, in ms after its creation (its render time last). */
+function firstJobChecks(standIn, id, api) {
+	const job = id && standIn.jobs.get(id);
+	if (!job) return null;
+	const checks = api.filter((r) => r.method === 'GET' && r.path === `/v1/videos/${id}`).map((r) => r.time - job.createdMs);
+	return { checks, renderMs: job.renderMs };
+}
+
+/**
  * Runs one batch workflow and analyzes it. The stand-in is reset first (one run per stand-in at a time).
  */
 async function runBatch(folder, standIn, spec) {
+	standIn.setOptions({ progressMode: spec.mode, createLatencyMs: spec.createLatencyMs || 0 });
 	standIn.reset();
 	const load = loadavg();
-	say(`  ${folder.version} ${spec.label} N=${spec.n}: running`);
+	const name = `${folder.version} ${spec.label}, ${spec.mode} progress, ${spec.renderMs / 1000} s renders, N=${spec.n}`;
+	say(`  ${name}: running`);
 	let row;
 	try {
-		const result = await procs.execute(folder, spec.workflowId, { timeoutMs: spec.timeoutMs });
+		const result = await procs.execute(folder, spec.workflowId, { timeoutMs: spec.timeoutMs, sampleMs: spec.sampleMs });
 		row = analyzeBatch(standIn, result, spec);
 	} catch (error) {
 		row = { ok: false, error: /** @type {Error} */ (error).message.slice(0, 600), wallMs: null };
 	}
-	const out = { host: folder.version, node: spec.kind, label: spec.label, setting: spec.setting, n: spec.n, pollIntervalS: spec.pollIntervalS, measured: 'measured', loadBefore: load, loadAfter: loadavg(), ...row };
-	say(`  ${folder.version} ${spec.label} N=${spec.n}: ${out.ok ? `${(out.wallMs / 1000).toFixed(2)} s` : `FAILED: ${out.error}`}`);
+	const out = {
+		host: folder.version,
+		node: spec.kind,
+		label: spec.label,
+		setting: spec.setting,
+		mode: spec.mode,
+		renderMs: spec.renderMs,
+		n: spec.n,
+		pollIntervalS: spec.pollIntervalS,
+		createLatencyMs: spec.createLatencyMs || 0,
+		group: spec.group,
+		measured: 'measured',
+		loadBefore: load,
+		loadAfter: loadavg(),
+		...row,
+	};
+	say(`  ${name}: ${out.ok ? `${(out.wallMs / 1000).toFixed(2)} s, status requests/job ≤ ${out.statusPerJob.max}` : `FAILED: ${out.error}`}`);
 	return out;
 }
 
-function batchWorkflowId(kind, setting, n) {
-	return `b${kind === 'ours' ? 'o' : 'b'}${setting}${n}`; // <= 16 characters (1.x)
+/** <= 16 characters (1.x). */
+function batchWorkflowId(spec) {
+	return `b${spec.kind[0]}${spec.setting}${spec.mode[0]}${Math.round(spec.renderMs / 100)}x${spec.n}`;
+}
+
+/** The node settings the batch runs compare; `fixed` is the 0.1.0 build (see lib/baseline.js). */
+const SETTINGS = {
+	d: { kind: 'ours', label: 'ours (defaults: poll schedule, Poll Interval 10 s)', pollIntervalS: 10, options: {} },
+	f: { kind: 'ours', label: 'ours (Poll Interval 1 s)', pollIntervalS: 1, options: { pollInterval: 1 } },
+	x10: { kind: 'fixed', label: 'fixed poll every 10 s (0.1.0, defaults)', pollIntervalS: 10, options: {} },
+	x1: { kind: 'fixed', label: 'fixed poll every 1 s (0.1.0, Poll Interval 1 s)', pollIntervalS: 1, options: { pollInterval: 1 } },
+};
+
+/** A batch spec: one setting, progress mode, render time and N. */
+function batchSpec(setting, mode, renderMs, n, extra = {}) {
+	const spec = { ...SETTINGS[setting], setting, mode, renderMs, n, group: 'batch', ...extra };
+	spec.workflowId = batchWorkflowId(spec);
+	spec.node = wf.OUR_NODE;
+	spec.timeoutMs = 180_000 + n * 2000;
+	return spec;
+}
+
+function batchWorkflow(spec) {
+	const node = wf.ourNode(spec.options);
+	if (spec.kind === 'fixed') node.type = baseline.type;
+	return wf.batchWorkflow(spec.workflowId, `bench: ${spec.label} ${spec.mode} ${spec.renderMs} ms N=${spec.n}`, wf.prompts(spec.workflowId, spec.n), node);
 }
 
 /**
- * Our node's runs on one host: every N at the default poll interval and at 1 s. With
- * `concurrencyCheck`, one more N=20 run in which the stand-in delays every API answer by 300 ms, so
+ * Our node's 6 s batches on one host. On the first host every N at the defaults (the poll schedule),
+ * beside a fixed 10 s and a fixed 1 s poll (the 0.1.0 build), the largest N also with uneven
+ * progress; then N = 100 and 200 with creates that take 0.5-2 s (memory sampled). Fixed polls do not
+ * read progress, so their uneven rows would repeat the linear ones. Other hosts: the largest N only.
+ * With `concurrencyCheck`, one more run in which the stand-in delays every API answer by 300 ms, so
  * that the node's bounds on open requests show in the request log (with instant answers the n8n
  * process itself is the bottleneck and requests rarely overlap).
  */
-async function ourBatches(version, config, standIn, packageDir, concurrencyCheck) {
+function batchSpecs(config, fullSet) {
+	const bigN = BIG_N(config);
+	const r = config.renderMs;
+	if (!fullSet) return [batchSpec('d', 'linear', r, bigN), batchSpec('d', 'uneven', r, bigN), batchSpec('x10', 'linear', r, bigN)];
 	const specs = [];
-	for (const n of config.ns) {
-		specs.push({ kind: 'ours', setting: 'd', label: 'ours (defaults: poll 10 s)', pollIntervalS: 10, n, options: {} });
-		specs.push({ kind: 'ours', setting: 'f', label: `ours (poll ${config.fastPollS} s)`, pollIntervalS: config.fastPollS, n, options: { pollInterval: config.fastPollS } });
+	for (const n of config.ns) specs.push(batchSpec('d', 'linear', r, n), batchSpec('x10', 'linear', r, n), batchSpec('x1', 'linear', r, n));
+	specs.push(batchSpec('d', 'uneven', r, bigN));
+	for (const n of config.bigNs) {
+		specs.push(batchSpec('d', 'linear', r, n, { group: 'big', createLatencyMs: config.createLatencyMs, sampleMs: 100 }));
 	}
-	const check = {
-		kind: 'ours',
-		setting: 'c',
-		label: `ours (poll ${config.fastPollS} s), every API answer delayed ${config.slowMs} ms`,
-		pollIntervalS: config.fastPollS,
-		n: BIG_N(config),
-		options: { pollInterval: config.fastPollS },
-	};
+	return specs;
+}
+
+async function ourBatches(version, config, standIn, packageDir, fullSet, concurrencyCheck) {
+	const specs = batchSpecs(config, fullSet);
+	const check = { ...batchSpec('f', 'linear', config.renderMs, BIG_N(config)), group: 'check', label: `ours (Poll Interval 1 s), every API answer delayed ${config.slowMs} ms` };
+	check.workflowId = 'bcheck';
 	const all = concurrencyCheck ? [...specs, check] : specs;
-	const workflows = all.map((s) => {
-		s.workflowId = batchWorkflowId('ours', s.setting, s.n);
-		s.node = wf.OUR_NODE;
-		s.renderMs = config.renderMs;
-		s.timeoutMs = 180_000;
-		return wf.batchWorkflow(s.workflowId, `bench: ${s.label} N=${s.n}`, wf.prompts(s.workflowId, s.n), wf.ourNode(s.options));
-	});
 	say(`${version}: preparing a user folder for our node`);
-	const folder = await prepareFolder(version, standIn, workflows, packageDir);
+	const folder = await prepareFolder(version, standIn, all.map(batchWorkflow), packageDir);
 	const rows = [];
 	let checkRow = null;
 	try {
@@ -320,25 +421,25 @@ async function ourBatches(version, config, standIn, packageDir, concurrencyCheck
 }
 
 /**
- * One stream of built-in runs on its own stand-in and user folder (the built-in node's runs are
- * sleeps of 10 s, so streams run side by side with everything else; see README). Resolves once the
- * folder is ready, with `run()` to start the runs.
+ * 30 s and 60 s renders on the first host, one background stream per render time (their own
+ * stand-in and user folder): the defaults with linear and uneven progress, a fixed 10 s and a
+ * fixed 1 s poll. They are almost all sleeping, like the built-in node's runs.
  */
-async function prepareBuiltinStream(version, config, ns, packageDir) {
-	const standIn = await newStandIn({ renderMs: config.renderMs });
-	const specs = ns.map((n) => ({
-		kind: 'builtin',
-		setting: 'd',
-		label: 'built-in OpenAI (defaults: poll 10 s)',
-		pollIntervalS: 10,
-		n,
-		workflowId: batchWorkflowId('builtin', 'd', n),
-		node: wf.BUILTIN_NODE,
-		renderMs: config.renderMs,
-		timeoutMs: 60_000 + n * 40_000,
-	}));
-	const workflows = specs.map((s) => wf.batchWorkflow(s.workflowId, `bench: ${s.label} N=${s.n}`, wf.prompts(s.workflowId, s.n), wf.builtinNode()));
-	say(`${version}: preparing a user folder for the built-in node, N=${ns.join(', ')}`);
+async function prepareLongStream(version, config, renderMs, packageDir) {
+	const n = config.longN;
+	const specs = [batchSpec('d', 'linear', renderMs, n), batchSpec('d', 'uneven', renderMs, n), batchSpec('x10', 'linear', renderMs, n), batchSpec('x1', 'linear', renderMs, n)];
+	for (const spec of specs) spec.group = 'long';
+	return await prepareStream(version, specs, { renderMs }, packageDir, specs.map(batchWorkflow));
+}
+
+/**
+ * One stream of runs on its own stand-in and user folder (the built-in node's runs are sleeps of
+ * 10 s, so streams run side by side with everything else; see README). Resolves once the folder
+ * is ready, with `run()` to start the runs.
+ */
+async function prepareStream(version, specs, standInOptions, packageDir, workflows) {
+	const standIn = await newStandIn(standInOptions);
+	say(`${version}: preparing a user folder for ${specs[0].label} ... (${specs.length} runs)`);
 	let folder;
 	try {
 		folder = await prepareFolder(version, standIn, workflows, packageDir);
@@ -360,6 +461,24 @@ async function prepareBuiltinStream(version, config, ns, packageDir) {
 	};
 }
 
+async function prepareBuiltinStream(version, config, ns, packageDir) {
+	const specs = ns.map((n) => ({
+		kind: 'builtin',
+		setting: 'd',
+		label: 'built-in OpenAI (defaults: poll 10 s)',
+		pollIntervalS: 10,
+		mode: 'linear',
+		renderMs: config.renderMs,
+		group: 'batch',
+		n,
+		workflowId: `bbuiltin${n}`,
+		node: wf.BUILTIN_NODE,
+		timeoutMs: 60_000 + n * 40_000,
+	}));
+	const workflows = specs.map((s) => wf.batchWorkflow(s.workflowId, `bench: ${s.label} N=${s.n}`, wf.prompts(s.workflowId, s.n), wf.builtinNode()));
+	return await prepareStream(version, specs, { renderMs: config.renderMs }, packageDir, workflows);
+}
+
 async function builtinStream(version, config, ns, packageDir) {
 	return await (await prepareBuiltinStream(version, config, ns, packageDir)).run();
 }
@@ -370,6 +489,8 @@ function notAvailableRow(version, n) {
 		node: 'builtin',
 		label: 'built-in OpenAI (defaults: poll 10 s)',
 		setting: 'd',
+		mode: 'linear',
+		group: 'batch',
 		n,
 		measured: 'not available',
 		ok: false,
@@ -401,6 +522,9 @@ function extrapolate(rows, version, n) {
 		node: 'builtin',
 		label: 'built-in OpenAI (defaults: poll 10 s)',
 		setting: 'd',
+		mode: 'linear',
+		group: 'batch',
+		renderMs: measured[0].renderMs,
 		n,
 		measured: 'extrapolated (linear)',
 		basis: `from N=${measured.map((r) => r.n).join(', ')}: ${(fixed / 1000).toFixed(2)} s + ${(perItem / 1000).toFixed(2)} s per item`,
@@ -686,6 +810,11 @@ async function main() {
 	say(`load: ${machine.uptimeAtStart}`);
 	const pkg = stagePackage();
 	say(`package ${pkg.name}@${pkg.version}, dist ${pkg.distSha256} (built ${pkg.builtAt}), staged in ${pkg.dir}`);
+	if (config.batch) {
+		baseline = buildBaseline();
+		pkg.baseline = { name: baseline.name, version: baseline.version, commit: baseline.commit };
+		say(`fixed-poll baseline: ${baseline.name} = the node at commit ${baseline.commit}, built in ${baseline.dir}`);
+	}
 
 	const installed = config.hosts.filter((v) => harness.isHostInstalled(v));
 	const missingHosts = config.hosts.filter((v) => !installed.includes(v));
@@ -720,6 +849,10 @@ async function main() {
 					else decideLater.push(version);
 				}
 				for (const version of withVideo) if (smallNs.length) await startStream(version, smallNs);
+				for (const renderMs of installed.length ? config.longRendersMs : []) {
+					const stream = await prepareLongStream(installed[0], config, renderMs, pkg.dir);
+					background.push(stream.run().catch((error) => [{ host: installed[0], node: 'ours', group: 'long', renderMs, measured: 'measured', ok: false, error: String(error && error.message) }]));
+				}
 			} else {
 				for (const version of withVideo) {
 					if (smallNs.length) rows.push(...(await builtinStream(version, config, smallNs, pkg.dir)));
@@ -727,7 +860,7 @@ async function main() {
 				}
 			}
 			for (const [i, version] of installed.entries()) {
-				const ours = await ourBatches(version, config, await sharedStandIn(config), pkg.dir, i === 0 && config.concurrencyCheck);
+				const ours = await ourBatches(version, config, await sharedStandIn(config), pkg.dir, i === 0, i === 0 && config.concurrencyCheck);
 				rows.push(...ours.rows);
 				if (ours.checkRow) concurrency = ours.checkRow;
 			}
@@ -765,13 +898,15 @@ async function main() {
 		fs.writeFileSync(path.join(config.out, 'results.json'), JSON.stringify(results, null, 2) + '\n');
 		fs.writeFileSync(path.join(config.out, 'results.md'), report.markdown(results));
 		fs.writeFileSync(path.join(config.out, 'chart.svg'), report.svg(results));
+		if (results.big.length) fs.writeFileSync(path.join(config.out, 'scale.svg'), report.scaleSvg(results));
 		process.stdout.write(report.text(results));
-		say(`wrote ${path.relative(REPO_ROOT, config.out)}/results.md, results.json, chart.svg; total ${totalS.toFixed(0)} s`);
+		say(`wrote ${path.relative(REPO_ROOT, config.out)}/results.md, results.json, chart.svg, scale.svg; total ${totalS.toFixed(0)} s (${(totalS / 60).toFixed(1)} min)`);
 		const errors = rows.filter((r) => r.measured === 'measured' && !r.ok).length + (memory.runs || []).filter((r) => r.error || !r.sizeOk).length;
 		const failedTargets = results.targets.filter((t) => t.pass === false).length;
 		process.exitCode = errors > 0 || (config.strict && failedTargets > 0) ? 1 : 0;
 	} finally {
 		fs.rmSync(pkg.dir, { recursive: true, force: true });
+		if (baseline) fs.rmSync(baseline.dir, { recursive: true, force: true });
 	}
 }
 

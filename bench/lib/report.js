@@ -6,6 +6,7 @@ const s1 = (ms) => (ms === null || ms === undefined ? '—' : (ms / 1000).toFixe
 const s2 = (ms) => (ms === null || ms === undefined ? '—' : (ms / 1000).toFixed(2));
 const f1 = (x) => (x === null || x === undefined || !Number.isFinite(x) ? '—' : x.toFixed(1));
 const sg = (x) => (x === null || x === undefined || !Number.isFinite(x) ? '—' : `${x >= 0 ? '+' : ''}${x.toFixed(1)}`);
+const f2 = (x) => (x === null || x === undefined || !Number.isFinite(x) ? '—' : x.toFixed(2));
 const f0 = (x) => (x === null || x === undefined || !Number.isFinite(x) ? '—' : x.toFixed(0));
 
 /** "video_…mp4 (20 distinct)" or `"data" ×20`. */
@@ -24,8 +25,139 @@ function summarizeNames(names) {
 	return missing ? `${text}, ${missing} without a file` : text;
 }
 
+/** The status-request budget per job: ceil(render / Poll Interval) + 3. */
 function statusLimit(renderMs, intervalS) {
-	return Math.ceil(renderMs / (intervalS * 1000)) + 1;
+	return Math.ceil(renderMs / (intervalS * 1000)) + 3;
+}
+
+const SETTING_ORDER = { builtin: 0, x10: 1, d: 2, x1: 3, f: 4 };
+const settingKey = (r) => (r.node === 'builtin' ? 'builtin' : r.setting);
+
+/** Ratios, budgets and comparisons of one batch row against the rows of the same run. */
+function enrichBatchRow(r, rows, defaultRenderMs) {
+	const row = { ...r, renderMs: r.renderMs || defaultRenderMs };
+	if (!['ours', 'fixed', 'builtin'].includes(r.node)) return row;
+	row.idealRatio = r.wallMs ? r.wallMs / row.renderMs : null;
+	const interval = r.pollIntervalS || 10;
+	row.statusLimit = statusLimit(row.renderMs, interval);
+	const fixed1 = rows.find((x) => x.host === r.host && x.setting === 'x1' && (x.renderMs || defaultRenderMs) === row.renderMs && x.n === r.n && x.statusPerJob)
+		|| rows.find((x) => x.host === r.host && x.setting === 'x1' && (x.renderMs || defaultRenderMs) === row.renderMs && x.statusPerJob);
+	row.fixed1Max = fixed1 && fixed1.statusPerJob.max !== null ? fixed1.statusPerJob.max : null;
+	const max = r.statusPerJob ? r.statusPerJob.max : null;
+	row.statusOk = max === null || max === undefined ? null : max <= row.statusLimit && (row.fixed1Max === null || max <= row.fixed1Max);
+	// shortest possible wall time of a fixed poll, before any request time
+	if (r.node === 'fixed') row.pollFloorMs = Math.ceil(row.renderMs / (interval * 1000)) * interval * 1000;
+	if (r.node === 'builtin') row.pollFloorMs = r.n * (Math.ceil(row.renderMs / (interval * 1000)) + 1) * interval * 1000;
+	row.fileNamesSummary = summarizeNames(r.fileNames);
+	const builtin = rows.find((b) => b.host === r.host && b.node === 'builtin' && b.n === r.n && b.wallMs && (b.renderMs || defaultRenderMs) === row.renderMs);
+	if (r.node !== 'builtin' && r.wallMs && builtin) {
+		row.builtinOverOurs = builtin.wallMs / r.wallMs;
+		row.builtinBasis = builtin.measured;
+	}
+	if (r.group === 'big' && r.createMeanMs !== null && r.createMeanMs !== undefined) {
+		row.boundMs = row.renderMs + Math.ceil(r.n / r.parallelRequests) * r.createMeanMs;
+		row.boundRatio = r.wallMs ? r.wallMs / row.boundMs : null;
+	}
+	return row;
+}
+
+const rowOrder = (hostOrder) => (a, b) =>
+	hostOrder(a.host) - hostOrder(b.host) ||
+	(a.renderMs ?? 0) - (b.renderMs ?? 0) ||
+	(a.n ?? 0) - (b.n ?? 0) ||
+	String(a.mode).localeCompare(String(b.mode)) ||
+	SETTING_ORDER[settingKey(a)] - SETTING_ORDER[settingKey(b)];
+
+/** Memory growth per item of the big batches: vs the idle CLI, and the slope between the two largest N. */
+function bigMemory(big, memory) {
+	const idle = memory && memory.host && memory.baselinePeakMB ? memory : null;
+	for (const r of big) {
+		r.growthVsIdleMB = idle && r.host === idle.host && r.peakRssMB ? r.peakRssMB - idle.baselinePeakMB : null;
+		r.growthPerItemMB = r.growthVsIdleMB === null ? null : r.growthVsIdleMB / r.n;
+	}
+	const measured = big.filter((r) => r.peakRssMB).sort((a, b) => a.n - b.n);
+	if (measured.length < 2) return null;
+	const [a, b] = [measured[0], measured[measured.length - 1]];
+	return { fromN: a.n, toN: b.n, perItemMB: (b.peakRssMB - a.peakRssMB) / (b.n - a.n) };
+}
+
+function scheduleTargets(batch, host, bigN) {
+	const targets = [];
+	const at = (pred) => batch.filter((r) => r.host === host && pred(r));
+	const others = (r) =>
+		at((x) => x.renderMs === r.renderMs && x.n === r.n && x.mode === 'linear' && x !== r && x.wallMs)
+			.map((x) => `${x.label} ${s2(x.wallMs)} s (${(x.wallMs / x.renderMs).toFixed(2)}×)`)
+			.join('; ');
+	for (const r of at((x) => x.node === 'ours' && x.setting === 'd' && x.group === 'batch' && x.n === bigN)) {
+		targets.push({
+			id: 'T1',
+			host,
+			description: `N=${bigN}, ${s1(r.renderMs)} s renders, ${r.mode} progress, defaults: wall time / one render ≤ 1.25`,
+			value: r.idealRatio,
+			limit: 1.25,
+			unit: '×',
+			pass: r.ok && r.idealRatio !== null ? r.idealRatio <= 1.25 : false,
+			detail: `${s2(r.wallMs)} s / ${s1(r.renderMs)} s = ${f2(r.idealRatio)}×${others(r) ? `; beside it: ${others(r)}` : ''}`,
+		});
+	}
+	for (const r of at((x) => x.node === 'ours' && x.setting === 'd' && x.group === 'long')) {
+		const median = r.doneToStoredMs ? r.doneToStoredMs.median : null;
+		const beside = at((x) => x.group === 'long' && x.renderMs === r.renderMs && x !== r && x.doneToStoredMs)
+			.map((x) => `${x.label}${x.mode === 'linear' ? '' : ` (${x.mode})`} ${s2(x.doneToStoredMs.median)} s`)
+			.join('; ');
+		targets.push({
+			id: 'T5',
+			host,
+			description: `${s1(r.renderMs)} s renders, ${r.mode} progress, defaults: median time from job completion to the file stored ≤ 1.5 s`,
+			value: median,
+			limit: 1500,
+			unit: 'ms',
+			pass: r.ok && median !== null ? median <= 1500 : false,
+			detail: `median ${s2(median)} s, max ${s2(r.doneToStoredMs && r.doneToStoredMs.max)} s over ${r.n} jobs${beside ? `; beside it: ${beside}` : ''}`,
+		});
+	}
+	const ours = at((x) => x.node === 'ours' && x.setting === 'd' && x.statusOk !== null && x.statusOk !== undefined);
+	if (ours.length) {
+		targets.push({
+			id: 'T4',
+			host,
+			description: 'status requests per job ≤ ceil(render / Poll Interval) + 3 and ≤ a fixed 1 s poll (defaults, every row)',
+			value: Math.max(...ours.map((r) => r.statusPerJob.max)),
+			limit: null,
+			unit: 'requests',
+			pass: ours.every((r) => r.statusOk === true),
+			detail: ours
+				.map((r) => `${s1(r.renderMs)} s ${r.mode} N=${r.n}: max ${r.statusPerJob.max} ≤ ${r.statusLimit}${r.fixed1Max === null ? '' : `, fixed 1 s: ${r.fixed1Max}`}`)
+				.join('; '),
+		});
+	}
+	for (const r of at((x) => x.group === 'big')) {
+		const lost = r.n - (r.items || 0);
+		targets.push({
+			id: 'T6',
+			host,
+			description: `N=${r.n}, creates answering in ${r.createLatencyMs.join('-')} ms: wall ≤ 1.3 × (one render + ceil(N / Parallel Requests) × mean create latency), no error, no item lost`,
+			value: r.boundRatio,
+			limit: 1.3,
+			unit: '×',
+			pass: r.ok && r.paidRequests === r.n && r.boundRatio !== null && r.boundRatio <= 1.3,
+			detail: `${s2(r.wallMs)} s vs ${s1(r.renderMs)} s + ${Math.ceil(r.n / r.parallelRequests)} × ${s2(r.createMeanMs)} s = ${s2(r.boundMs)} s (${f2(r.boundRatio)}×); ${r.items}/${r.n} items with a file, ${r.paidRequests} paid requests, ${lost > 0 ? `${lost} lost` : 'none lost'}, ${r.non2xx} non-2xx`,
+		});
+		targets.push({
+			id: 'T7',
+			host,
+			description: `N=${r.n}: memory growth of the n8n process tree ≤ 1 MB per item (filesystem binary mode)`,
+			value: r.growthPerItemMB,
+			limit: 1,
+			unit: 'MB',
+			pass: r.growthPerItemMB === null ? null : r.growthPerItemMB <= 1,
+			detail:
+				r.growthPerItemMB === null
+					? 'no idle baseline of this host (memory runs skipped)'
+					: `peak ${f0(r.peakRssMB)} MB − idle CLI ${f0(r.peakRssMB - r.growthVsIdleMB)} MB = ${sg(r.growthVsIdleMB)} MB / ${r.n} = ${f2(r.growthPerItemMB)} MB per item`,
+		});
+	}
+	return targets;
 }
 
 /**
@@ -36,55 +168,18 @@ function build(input) {
 	const renderMs = config.renderMs;
 	const bigN = Math.max(...config.ns);
 	const hostOrder = (h) => (config.hosts.indexOf(h) === -1 ? 99 : config.hosts.indexOf(h));
-	const nodeOrder = { builtin: 0, ours: 1, both: 2 };
-	const batch = rows
-		.map((r) => {
-			const row = { ...r };
-			if (r.node === 'ours' || r.node === 'builtin') {
-				row.renderMs = renderMs;
-				row.idealRatio = r.wallMs ? r.wallMs / renderMs : null;
-				if (r.pollIntervalS || r.node === 'builtin') {
-					const interval = r.pollIntervalS || 10;
-					row.statusLimit = statusLimit(renderMs, interval);
-					row.statusOk = r.statusPerJob && r.statusPerJob.max !== null && r.statusPerJob.max !== undefined ? r.statusPerJob.max <= row.statusLimit : null;
-					// shortest possible wall time of the polling scheme, before any request time
-					row.pollFloorMs =
-						r.node === 'ours'
-							? Math.ceil(renderMs / (interval * 1000)) * interval * 1000
-							: r.n * (Math.ceil(renderMs / (interval * 1000)) + 1) * interval * 1000;
-				}
-				row.fileNamesSummary = summarizeNames(r.fileNames);
-			}
-			return row;
-		})
-		.sort((a, b) => hostOrder(a.host) - hostOrder(b.host) || (a.n ?? 0) - (b.n ?? 0) || nodeOrder[a.node] - nodeOrder[b.node] || String(a.setting).localeCompare(String(b.setting)));
-	for (const row of batch) {
-		if (row.node !== 'ours' || !row.wallMs) continue;
-		const builtin = batch.find((b) => b.host === row.host && b.node === 'builtin' && b.n === row.n && b.wallMs);
-		if (builtin) {
-			row.builtinOverOurs = builtin.wallMs / row.wallMs;
-			row.builtinBasis = builtin.measured;
-		}
-	}
+	const withParallel = rows.map((r) => ({ ...r, parallelRequests: config.parallelRequests }));
+	const all = withParallel.map((r) => enrichBatchRow(r, withParallel, renderMs)).sort(rowOrder(hostOrder));
+	const batch = all.filter((r) => r.group !== 'big');
+	const big = all.filter((r) => r.group === 'big');
+	const bigSlope = bigMemory(big, memory);
 
 	/** @type {any[]} */
 	const targets = [];
 	const hosts = [...new Set(batch.map((r) => r.host))];
 	for (const host of hosts) {
-		for (const row of batch.filter((r) => r.host === host && r.node === 'ours' && r.n === bigN)) {
-			const limit = 1.3 * renderMs + (row.downloadSpanMs || 0);
-			targets.push({
-				id: 'T1',
-				host,
-				description: `N=${bigN} finishes within 1.3× one render time plus downloads — ${row.label}`,
-				value: row.wallMs,
-				limit,
-				unit: 'ms',
-				pass: row.wallMs ? row.wallMs <= limit : false,
-				detail: `${s2(row.wallMs)} s vs 1.3 × ${s1(renderMs)} s + ${s2(row.downloadSpanMs)} s downloads = ${s2(limit)} s` + (row.pollFloorMs > limit ? `; the ${row.pollIntervalS} s poll interval alone puts the first status check at ${s1(row.pollFloorMs)} s` : ''),
-			});
-		}
-		const ours = batch.find((r) => r.host === host && r.node === 'ours' && r.setting === 'd' && r.n === bigN);
+		targets.push(...scheduleTargets(all, host, bigN));
+		const ours = batch.find((r) => r.host === host && r.node === 'ours' && r.setting === 'd' && r.mode === 'linear' && r.n === bigN && r.renderMs === renderMs);
 		const builtin = batch.find((r) => r.host === host && r.node === 'builtin' && r.n === bigN);
 		if (ours) {
 			const ratio = ours.wallMs && builtin && builtin.wallMs ? builtin.wallMs / ours.wallMs : null;
@@ -101,20 +196,6 @@ function build(input) {
 						? `built-in ${s1(builtin.wallMs)} s (${builtin.measured}) / ours ${s2(ours.wallMs)} s = ${f1(ratio)}×`
 						: `built-in: ${builtin.error || builtin.measured}`
 					: 'built-in not run',
-			});
-		}
-		const ourRows = batch.filter((r) => r.host === host && r.node === 'ours' && r.statusOk !== undefined);
-		if (ourRows.length) {
-			const worst = ourRows.reduce((w, r) => ((r.statusPerJob.max ?? 0) - r.statusLimit > (w.statusPerJob.max ?? 0) - w.statusLimit ? r : w));
-			targets.push({
-				id: 'T4',
-				host,
-				description: 'status requests per job ≤ ceil(render / interval) + 1 (our node, every row)',
-				value: worst.statusPerJob.max,
-				limit: worst.statusLimit,
-				unit: 'requests',
-				pass: ourRows.every((r) => r.statusOk === true),
-				detail: ourRows.map((r) => `${r.setting === 'd' ? '10 s' : `${r.pollIntervalS} s`} N=${r.n}: max ${r.statusPerJob.max} ≤ ${r.statusLimit}`).join('; '),
 			});
 		}
 	}
@@ -146,7 +227,7 @@ function build(input) {
 		generatedAt: new Date().toISOString(),
 		totalSeconds: Math.round(totalS),
 		machine,
-		package: { name: pkg.name, version: pkg.version, commit: pkg.commit, distSha256: pkg.distSha256, builtAt: pkg.builtAt, uncommittedNodeFiles: pkg.uncommittedNodeFiles },
+		package: { name: pkg.name, version: pkg.version, commit: pkg.commit, distSha256: pkg.distSha256, builtAt: pkg.builtAt, uncommittedNodeFiles: pkg.uncommittedNodeFiles, baseline: pkg.baseline || null },
 		settings: {
 			renderMs,
 			ns: config.ns,
@@ -157,8 +238,15 @@ function build(input) {
 			quick: config.quick,
 			fastPollS: config.fastPollS,
 			sampleMs: config.sampleMs,
+			bigNs: config.bigNs,
+			longRendersMs: config.longRendersMs,
+			longN: config.longN,
+			createLatencyMs: config.createLatencyMs,
+			parallelRequests: config.parallelRequests,
 		},
 		batch,
+		big,
+		bigSlope,
 		concurrency: concurrency || null,
 		memory,
 		targets,
@@ -170,25 +258,74 @@ function passText(pass) {
 	return pass === true ? 'PASS' : pass === false ? 'FAIL' : 'n/a';
 }
 
+function statusCell(r) {
+	if (!r.statusPerJob || r.statusPerJob.max === null || r.statusPerJob.max === undefined) return '—';
+	const range = r.statusPerJob.min === r.statusPerJob.max ? `${r.statusPerJob.max}` : `${r.statusPerJob.min}–${r.statusPerJob.max}`;
+	const fixed1 = r.setting !== 'x1' && r.fixed1Max !== null && r.fixed1Max !== undefined ? `; fixed 1 s: ${r.fixed1Max}` : '';
+	return `${range} (≤ ${r.statusLimit}${fixed1})`;
+}
+
 function batchCells(r) {
-	const status =
-		r.statusPerJob && r.statusPerJob.max !== null && r.statusPerJob.max !== undefined
-			? `${r.statusPerJob.min === r.statusPerJob.max ? r.statusPerJob.max : `${r.statusPerJob.min}–${r.statusPerJob.max}`} (≤ ${r.statusLimit})`
-			: '—';
 	const wall = r.wallMs ? `${s2(r.wallMs)}${r.measured !== 'measured' ? ' *' : ''}` : r.measured === 'measured' ? 'failed' : r.measured;
+	const stored = r.doneToStoredMs ? `${s2(r.doneToStoredMs.median)} (${s2(r.doneToStoredMs.max)})` : '—';
 	return [
 		r.host,
 		r.label,
+		r.mode || '—',
+		r.renderMs ? s1(r.renderMs) : '—',
 		r.n === null ? '—' : String(r.n),
 		wall,
-		r.node === 'ours' && r.idealRatio ? `${r.idealRatio.toFixed(2)}×` : '—',
+		r.node !== 'builtin' && r.idealRatio ? `${r.idealRatio.toFixed(2)}×` : '—',
 		r.builtinOverOurs ? `${r.builtinOverOurs.toFixed(1)}×${r.builtinBasis !== 'measured' ? ' *' : ''}` : '—',
-		r.measured === 'measured' ? status : '—',
-		r.measured === 'measured' ? r.fileNamesSummary || '—' : r.basis || r.error || '—',
+		r.measured === 'measured' ? statusCell(r) : '—',
+		r.measured === 'measured' ? stored : '—',
+		r.measured === 'measured' ? (r.ok ? r.fileNamesSummary || '—' : `FAILED: ${r.error}`) : r.basis || r.error || '—',
 	];
 }
 
-const BATCH_HEAD = ['host', 'node (settings)', 'N', 'wall s', 'ours/ideal', 'built-in/ours', 'status req/job (limit)', 'output file names'];
+const BATCH_HEAD = [
+	'host',
+	'node (settings)',
+	'progress',
+	'render s',
+	'N',
+	'wall s',
+	'wall / render',
+	'built-in / this',
+	'status req/job (budget; fixed 1 s poll)',
+	'done → stored s, median (max)',
+	'output file names',
+];
+
+function bigCells(r) {
+	return [
+		r.host,
+		String(r.n),
+		r.wallMs ? s2(r.wallMs) : 'failed',
+		r.boundMs ? `${s2(r.boundMs)} = ${s1(r.renderMs)} + ${Math.ceil(r.n / r.parallelRequests)} × ${s2(r.createMeanMs)}` : '—',
+		r.boundRatio ? `${r.boundRatio.toFixed(2)}×` : '—',
+		String(r.peakOpenRequests ?? '—'),
+		f1(r.statusPerSecond),
+		statusCell(r),
+		r.peakRssMB ? `${f0(r.peakRssMB)} (${sg(r.growthVsIdleMB)})` : '—',
+		f2(r.growthPerItemMB),
+		`${r.items}/${r.n}, ${r.paidRequests} paid, ${r.non2xx} non-2xx${r.ok ? '' : `, FAILED: ${r.error}`}`,
+	];
+}
+
+const BIG_HEAD = [
+	'host',
+	'N',
+	'wall s',
+	'bound s = render + ceil(N / Parallel Requests) × mean create',
+	'wall / bound',
+	'peak open requests',
+	'status req/s',
+	'status req/job (budget)',
+	'peak RSS MB (vs idle CLI)',
+	'MB per item',
+	'items, requests',
+];
 
 function memoryCells(r) {
 	const big = !!r.mb;
@@ -245,12 +382,23 @@ function concurrencyLine(c) {
 	);
 }
 
+function bigIntro(results) {
+	const { settings } = results;
+	return (
+		`Batches of hundreds: ${s1(settings.renderMs)} s renders, the stand-in answers each create after ${settings.createLatencyMs.join('-')} ms (seeded), ` +
+		`defaults (Parallel Requests ${settings.parallelRequests}); bound = one render + ceil(N / Parallel Requests) × the mean create latency measured at the stand-in; ` +
+		'peak open requests: the stand-in\'s own counter (both servers); RSS: the n8n execute process tree, sampled every 100 ms, against the idle CLI of the memory runs.'
+	);
+}
+
+const bigSlopeLine = (slope) => `Growth between N=${slope.fromN} and N=${slope.toN} (same CLI set-up): ${f2(slope.perItemMB)} MB per item.`;
+
 function text(results) {
 	const out = [];
 	const { machine, settings } = results;
 	out.push('');
 	out.push(`Sora Video (CometAPI) vs n8n's OpenAI node (Video > Generate), against the local CometAPI stand-in`);
-	out.push(`render time ${s1(settings.renderMs)} s per video; machine: ${machine.nproc} cores, ${machine.memTotalMB} MB, Node ${machine.node}; n8n ${Object.values(machine.n8n).join(', ')}`);
+	out.push(`render time ${s1(settings.renderMs)} s per video (and ${settings.longRendersMs.map((ms) => `${s1(ms)} s`).join(', ')}); machine: ${machine.nproc} cores, ${machine.memTotalMB} MB, Node ${machine.node}; n8n ${Object.values(machine.n8n).join(', ')}`);
 	out.push(`load at start: ${machine.uptimeAtStart}`);
 	out.push(`load at end:   ${machine.uptimeAtEnd}`);
 	out.push('');
@@ -258,6 +406,12 @@ function text(results) {
 	out.push(textTable(BATCH_HEAD, results.batch.map(batchCells)));
 	out.push('  * extrapolated (linear) from the measured rows, see the last column');
 	if (results.concurrency) out.push(concurrencyLine(results.concurrency));
+	if (results.big.length) {
+		out.push('');
+		out.push(bigIntro(results));
+		out.push(textTable(BIG_HEAD, results.big.map(bigCells)));
+		if (results.bigSlope) out.push(bigSlopeLine(results.bigSlope));
+	}
 	if (results.memory && results.memory.runs) {
 		out.push('');
 		out.push(
@@ -297,9 +451,15 @@ function markdown(results) {
 	md.push('');
 	md.push('![wall time per batch size and memory growth per download size](chart.svg)');
 	md.push('');
-	md.push(`## Batch speed (render time ${s1(settings.renderMs)} s per video)`);
+	md.push(`## Batch speed and the poll schedule`);
 	md.push('');
-	md.push('Wall time of the video node itself (n8n runData `executionTime`), not CLI start-up. "ours/ideal": wall time / one render time. "status req/job": GET /v1/videos/{id} per job from the stand-in log, min–max over the jobs, with the limit ceil(render / interval) + 1.');
+	md.push(
+		'Wall time of the video node itself (n8n runData `executionTime`), not CLI start-up. "wall / render": wall time / one render time (all renders run side by side at the stand-in, so one render is the floor). ' +
+			'"status req/job": GET /v1/videos/{id} per job from the stand-in log, min–max over the jobs, against the budget ceil(render / Poll Interval) + 3 and the most a fixed 1 s poll sent for the same render. ' +
+			'"done → stored": from each job\'s completion at the stand-in to the end of its download (the file is then in n8n\'s binary store), median and max over the jobs. ' +
+			`"fixed poll" rows run the previous release (${results.package.baseline ? `${results.package.baseline.name}, the node at commit ${results.package.baseline.commit}` : 'not built'}), which sleeps exactly one Poll Interval between checks, installed beside the current build. ` +
+			'"uneven" progress: the stand-in\'s progress stalls, then jumps (seeded per job); completion is still at the render time. Fixed polls do not read progress, so they run with linear progress only.',
+	);
 	md.push('');
 	md.push(mdTable(BATCH_HEAD, results.batch.map(batchCells)));
 	md.push('');
@@ -309,16 +469,30 @@ function markdown(results) {
 		md.push(concurrencyLine(results.concurrency));
 		md.push('');
 	}
-	const detail = results.batch.filter((r) => r.measured === 'measured' && r.wallMs);
+	if (results.big.length) {
+		md.push('## Batches of hundreds');
+		md.push('');
+		md.push(bigIntro(results));
+		md.push('');
+		md.push('![wall time and status requests per batch size](scale.svg)');
+		md.push('');
+		md.push(mdTable(BIG_HEAD, results.big.map(bigCells)));
+		md.push('');
+		if (results.bigSlope) md.push(bigSlopeLine(results.bigSlope));
+		md.push('');
+	}
+	const detail = [...results.batch, ...results.big].filter((r) => r.measured === 'measured' && r.wallMs);
 	if (detail.length) {
 		md.push('<details><summary>Per-run detail</summary>');
 		md.push('');
 		md.push(
 			mdTable(
-				['host', 'node', 'N', 'wall s', 'poll floor s', 'last render done → node end s', 'create span s', 'download span s', 'paid requests', 'most open creates / downloads / requests', 'non-2xx', 'CLI s', 'load before/after'],
+				['host', 'node', 'progress', 'render s', 'N', 'wall s', 'fixed poll floor s', 'last render done → node end s', 'create span s', 'download span s', 'paid requests', 'most open creates / downloads / requests', 'non-2xx', 'first job: status checks at s (render s)', 'CLI s', 'load before/after'],
 				detail.map((r) => [
 					r.host,
 					r.label,
+					r.mode,
+					s1(r.renderMs),
 					r.n,
 					s2(r.wallMs),
 					s1(r.pollFloorMs),
@@ -328,6 +502,7 @@ function markdown(results) {
 					r.paidRequests,
 					`${r.maxOpenCreates} / ${r.maxOpenDownloads} / ${r.maxOpenRequests}`,
 					r.non2xx,
+					r.firstJobChecksMs ? `${r.firstJobChecksMs.checks.map((ms) => s1(ms)).join(', ')} (${s1(r.firstJobChecksMs.renderMs)})` : '—',
 					s1(r.cliMs),
 					`${(r.loadBefore || []).join(' ')} / ${(r.loadAfter || []).join(' ')}`,
 				]),
@@ -451,20 +626,22 @@ function panel({ x, y, w, h, title, yLabel, groups, maxValue, refLine, legend })
 function svg(results) {
 	const W = 860;
 	const H = 330;
-	const colors = { builtin: '#7f8c8d', ours: '#2e86de', oursFast: '#10ac84', growth: '#8e44ad', during: '#c39bd3', bare: '#f0b27a' };
-	const host = results.settings.hosts.find((h) => results.batch.some((r) => r.host === h && r.wallMs)) || results.settings.hosts[0];
-	const rows = results.batch.filter((r) => r.host === host);
+	const colors = { builtin: '#7f8c8d', fixed: '#f39c12', ours: '#2e86de', oursFast: '#10ac84', growth: '#8e44ad', during: '#c39bd3', bare: '#f0b27a' };
+	const host = chartHost(results);
+	const rows = results.batch.filter((r) => r.host === host && r.mode === 'linear' && r.renderMs === results.settings.renderMs);
 	const pick = (pred) => rows.find(pred);
 	const label = (ms, extrap) => (ms === null || ms === undefined ? '' : `${ms >= 100000 ? (ms / 1000).toFixed(0) : (ms / 1000).toFixed(1)}${extrap ? '*' : ''}`);
 	const groupsA = results.settings.ns.map((n) => {
 		const b = pick((r) => r.node === 'builtin' && r.n === n);
+		const x = pick((r) => r.setting === 'x10' && r.n === n);
 		const o = pick((r) => r.node === 'ours' && r.setting === 'd' && r.n === n);
-		const f = pick((r) => r.node === 'ours' && r.setting === 'f' && r.n === n);
+		const f = pick((r) => r.setting === 'x1' && r.n === n);
 		const extrap = b && b.measured !== 'measured';
 		return {
 			label: `N = ${n}`,
 			bars: [
 				{ key: 'builtin', value: b && b.wallMs ? b.wallMs / 1000 : null, color: colors.builtin, hatched: extrap, label: label(b && b.wallMs, extrap) },
+				{ key: 'fixed', value: x && x.wallMs ? x.wallMs / 1000 : null, color: colors.fixed, label: label(x && x.wallMs) },
 				{ key: 'ours', value: o && o.wallMs ? o.wallMs / 1000 : null, color: colors.ours, label: label(o && o.wallMs) },
 				{ key: 'oursFast', value: f && f.wallMs ? f.wallMs / 1000 : null, color: colors.oursFast, label: label(f && f.wallMs) },
 			],
@@ -499,8 +676,9 @@ function svg(results) {
 			maxValue: maxA,
 			legend: [
 				{ key: 'builtin', color: colors.builtin, label: `n8n OpenAI node (default)${anyExtrap ? ', * extrapolated' : ''}` },
-				{ key: 'ours', color: colors.ours, label: 'Sora Video (default, poll 10 s)' },
-				{ key: 'oursFast', color: colors.oursFast, label: `Sora Video (poll ${results.settings.fastPollS} s)` },
+				{ key: 'fixed', color: colors.fixed, label: '0.1.0: fixed poll 10 s (default)' },
+				{ key: 'ours', color: colors.ours, label: 'poll schedule (default)' },
+				{ key: 'oursFast', color: colors.oursFast, label: '0.1.0: fixed poll 1 s' },
 			],
 		}),
 		groupsB.length
@@ -527,4 +705,72 @@ function svg(results) {
 	].join('\n');
 }
 
-module.exports = { build, text, markdown, svg, summarizeNames, statusLimit };
+function chartHost(results) {
+	return results.settings.hosts.find((h) => results.batch.some((r) => r.host === h && r.wallMs)) || results.settings.hosts[0];
+}
+
+const footer = (results, W, H) =>
+	`<text x="${W - 6}" y="${H - 4}" text-anchor="end" font-size="9" fill="#888">${xmlEsc(`${results.machine.nproc} cores, Node ${results.machine.node}, ${results.machine.date.slice(0, 10)}, load ${results.machine.uptimeAtStart.replace(/.*load average:\s*/, '')}`)}</text>`;
+
+/** scale.svg: how wall time and status requests grow with N (defaults, linear progress). */
+function scaleSvg(results) {
+	const W = 860;
+	const H = 330;
+	const host = chartHost(results);
+	const rows = [...results.batch, ...results.big]
+		.filter((r) => r.host === host && r.node === 'ours' && r.setting === 'd' && r.mode === 'linear' && r.renderMs === results.settings.renderMs && r.wallMs)
+		.sort((a, b) => a.n - b.n);
+	const colors = { wall: '#2e86de', bound: '#bdc3c7', status: '#e67e22', rate: '#f5cba7' };
+	const groupsA = rows.map((r) => ({
+		label: `N = ${r.n}`,
+		bars: [
+			{ key: 'bound', value: (r.boundMs || r.renderMs) / 1000, color: colors.bound, label: s1(r.boundMs || r.renderMs) },
+			{ key: 'wall', value: r.wallMs / 1000, color: colors.wall, label: s1(r.wallMs) },
+		],
+	}));
+	const groupsB = rows.map((r) => ({
+		label: `N = ${r.n}`,
+		bars: [
+			{ key: 'status', value: r.statusTotal, color: colors.status, label: String(r.statusTotal) },
+			{ key: 'rate', value: r.statusPerSecond, color: colors.rate, label: f1(r.statusPerSecond) },
+		],
+	}));
+	const creates = `${results.settings.createLatencyMs.join('-')} ms creates for N ≥ ${Math.min(...results.settings.bigNs, Infinity)}`;
+	return [
+		`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="Helvetica, Arial, sans-serif">`,
+		`<rect width="${W}" height="${H}" fill="#fff"/>`,
+		panel({
+			x: 0,
+			y: 0,
+			w: 430,
+			h: H - 16,
+			title: `Wall time (s), n8n ${host}, ${s1(results.settings.renderMs)} s renders, defaults`,
+			yLabel: 'seconds',
+			groups: groupsA,
+			maxValue: Math.max(1, ...groupsA.flatMap((g) => g.bars.map((b) => b.value || 0))),
+			legend: [
+				{ key: 'bound', color: colors.bound, label: `one render + creates at Parallel Requests (${creates})` },
+				{ key: 'wall', color: colors.wall, label: 'node wall time' },
+			],
+		}),
+		panel({
+			x: 440,
+			y: 0,
+			w: 420,
+			h: H - 16,
+			title: 'Status requests of the whole batch',
+			yLabel: 'requests',
+			groups: groupsB,
+			maxValue: Math.max(1, ...groupsB.flatMap((g) => g.bars.map((b) => b.value || 0))),
+			legend: [
+				{ key: 'status', color: colors.status, label: 'status requests in total' },
+				{ key: 'rate', color: colors.rate, label: 'per second of wall time' },
+			],
+		}),
+		footer(results, W, H),
+		'</svg>',
+		'',
+	].join('\n');
+}
+
+module.exports = { build, text, markdown, svg, scaleSvg, summarizeNames, statusLimit };

@@ -6,6 +6,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { methods } from './actions/methods';
 import { router } from './actions/router';
 import { toolDescriptionFields } from './actions/tool';
 import * as video from './actions/video';
@@ -16,8 +17,11 @@ export class SoraVideo implements INodeType {
 		name: 'soraVideo',
 		icon: { light: 'file:sora.svg', dark: 'file:sora.dark.svg' },
 		group: ['transform'],
-		version: 1,
-		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
+		version: [1, 2],
+		defaultVersion: 2,
+		// what the node does, in words; n8n adds "Custom API Call" to nodes whose credential signs any request
+		subtitle:
+			'={{ $parameter["resource"] === "video" && ({"create":"Create video","remix":"Remix video","retrieve":"Retrieve video","download":"Download video","list":"List videos","delete":"Delete video","chat":"Generate video in chat mode"})[$parameter["operation"]] || "Custom API call" }}',
 		description:
 			'Make OpenAI Sora 2 videos through CometAPI: each create or remix is a paid render that takes minutes; check, download, list or delete them',
 		defaults: { name: 'Sora Video' },
@@ -38,6 +42,8 @@ export class SoraVideo implements INodeType {
 			...video.description,
 		],
 	};
+
+	methods = methods;
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

@@ -14,7 +14,7 @@ process.env.N8N_LOG_LEVEL = 'silent';
 
 // n8n-core carries its own @n8n/di; its services are registered in that copy
 const { Container } = require(require.resolve('@n8n/di', { paths: [path.dirname(require.resolve('n8n-core'))] }));
-const { BinaryDataService, ExecutionLifecycleHooks, WorkflowExecute } = require('n8n-core');
+const { BinaryDataService, ExecutionLifecycleHooks, LoadOptionsContext, WorkflowExecute } = require('n8n-core');
 const { ICredentialsHelper, Workflow, createDeferredPromise } = require('n8n-workflow');
 
 const { SoraVideo } = require('../../nodes/SoraVideo/SoraVideo.node');
@@ -71,6 +71,8 @@ class TestCredentialsHelper extends ICredentialsHelper {
 	async updateCredentialsOauthTokenData() {}
 }
 
+const DEFAULT_CREDENTIALS = { apiKey: 'sk-unit-secret', baseUrl: 'https://api.cometapi.test' };
+
 const running = new Set();
 
 /** Stops executions a failed test left behind, so they cannot consume the next test's interceptors. */
@@ -106,6 +108,40 @@ async function readBinary(binary) {
 	return await service.getAsBuffer(binary);
 }
 
+/** What the host hands every node context: its credentials and its URLs. */
+function hostData(credentials) {
+	return {
+		credentialsHelper: new TestCredentialsHelper(credentials),
+		restApiUrl: 'http://localhost/rest',
+		instanceBaseUrl: 'http://localhost/',
+		webhookBaseUrl: 'http://localhost/webhook',
+		webhookWaitingBaseUrl: 'http://localhost/webhook-waiting',
+		webhookTestBaseUrl: 'http://localhost/webhook-test',
+		formWaitingBaseUrl: 'http://localhost/form-waiting',
+		variables: {},
+		currentNodeParameters: undefined,
+	};
+}
+
+/**
+ * Calls one of the node's loadOptions methods the way the editor's parameter panel has n8n do it,
+ * with the node's `parameters` and the credential; `credentials: null` is a node without one.
+ */
+async function loadOptions(method, { parameters = {}, credentials = DEFAULT_CREDENTIALS, typeVersion = 2 } = {}) {
+	const node = {
+		id: 'sora',
+		name: NODE_NAME,
+		type: NODE_TYPE,
+		typeVersion,
+		position: [0, 0],
+		parameters: { resource: 'video', operation: 'create', ...parameters },
+		...(credentials ? { credentials: { cometApi: { id: '1', name: 'CometAPI' } } } : {}),
+	};
+	const workflow = new Workflow({ id: 'unit', nodes: [node], connections: {}, nodeTypes, active: false });
+	const context = new LoadOptionsContext(workflow, node, hostData(credentials ?? {}), 'parameters.model');
+	return await new SoraVideo().methods.loadOptions[method].call(context);
+}
+
 /**
  * Executes one Sora Video node with `parameters` on `items` (`type`: `${NODE_TYPE}Tool` runs it as
  * n8n runs an AI Agent's tool node).
@@ -114,17 +150,18 @@ async function readBinary(binary) {
 function runNode({
 	parameters,
 	items = [{ json: {} }],
-	credentials = { apiKey: 'sk-unit-secret', baseUrl: 'https://api.cometapi.test' },
+	credentials = DEFAULT_CREDENTIALS,
 	continueOnFail = false,
 	onError = continueOnFail ? 'continueRegularOutput' : undefined,
 	onStart,
 	type = NODE_TYPE,
+	typeVersion = 1,
 }) {
 	const node = {
 		id: 'sora',
 		name: NODE_NAME,
 		type,
-		typeVersion: 1,
+		typeVersion,
 		position: [0, 0],
 		parameters: { resource: 'video', ...parameters },
 		credentials: { cometApi: { id: '1', name: 'CometAPI' } },
@@ -135,17 +172,9 @@ function runNode({
 	const finished = createDeferredPromise();
 	hooks.addHandler('workflowExecuteAfter', (run) => finished.resolve(run));
 	const additionalData = {
+		...hostData(credentials),
 		hooks,
-		credentialsHelper: new TestCredentialsHelper(credentials),
 		executionId: 'unit-execution',
-		restApiUrl: 'http://localhost/rest',
-		instanceBaseUrl: 'http://localhost/',
-		webhookBaseUrl: 'http://localhost/webhook',
-		webhookWaitingBaseUrl: 'http://localhost/webhook-waiting',
-		webhookTestBaseUrl: 'http://localhost/webhook-test',
-		formWaitingBaseUrl: 'http://localhost/form-waiting',
-		variables: {},
-		currentNodeParameters: undefined,
 	};
 	const runExecutionData = {
 		startData: {},
@@ -175,4 +204,4 @@ function runNode({
 	})();
 }
 
-module.exports = { NODE_TYPE, runNode, storedBinary, readBinary, cancelRunningExecutions, storageRoot, NODE_NAME };
+module.exports = { NODE_TYPE, runNode, loadOptions, storedBinary, readBinary, cancelRunningExecutions, storageRoot, NODE_NAME };

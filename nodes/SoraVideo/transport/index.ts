@@ -74,6 +74,8 @@ export function isApiOrigin(session: Session, url: string): boolean {
 /** A request that got no answer at all: the socket error code says how far it got. */
 interface Unanswered {
 	unanswered: string;
+	/** Where it was sent, for the error message. */
+	url: string;
 }
 
 async function sendOnce(
@@ -103,7 +105,7 @@ async function sendOnce(
 				: await ctx.helpers.httpRequest(options)
 		) as IN8nHttpFullResponse;
 	} catch (error) {
-		return { unanswered: errorCode(error) };
+		return { unanswered: errorCode(error), url };
 	}
 	return {
 		statusCode: response.statusCode,
@@ -190,19 +192,38 @@ function errorCode(error: unknown): string {
 	return typeof code === 'string' ? code : 'UNKNOWN';
 }
 
+/** What happened, by socket error code; `ADDRESS` becomes where the request went. */
 const CONNECTION_PROBLEMS: Record<string, string> = {
-	ECONNREFUSED: 'the connection was refused',
-	ECONNRESET: 'the connection was closed before an answer arrived',
-	ETIMEDOUT: 'the connection timed out',
-	ECONNABORTED: 'the connection was aborted',
-	EPIPE: 'the connection was closed while sending',
-	ENOTFOUND: 'the host name could not be resolved',
-	EAI_AGAIN: 'the host name could not be resolved',
+	ECONNREFUSED: 'the connection to ADDRESS was refused',
+	ECONNRESET: 'the connection to ADDRESS was closed before an answer arrived',
+	ETIMEDOUT: 'the connection to ADDRESS timed out',
+	ECONNABORTED: 'the connection to ADDRESS was aborted',
+	EPIPE: 'the connection to ADDRESS was closed while sending',
+	ENOTFOUND: 'the host name of ADDRESS could not be resolved',
+	EAI_AGAIN: 'the host name of ADDRESS could not be resolved',
 	ERR_CANCELED: 'the execution was cancelled',
 };
 
-function describeConnectionProblem(code: string): string {
-	return CONNECTION_PROBLEMS[code] ?? 'the connection failed before an answer arrived';
+/** The problems a wrong address causes: then the credential's Base URL is worth a look. */
+const WRONG_ADDRESS_CODES = ['ECONNREFUSED', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN'];
+
+/** Names the origin tried (never a path or query, which may carry tokens) and where to fix it. */
+function describeConnectionProblem(session: Session, code: string, url: string): string {
+	const address = originOf(url);
+	const problem = (
+		CONNECTION_PROBLEMS[code] ?? 'the connection to ADDRESS failed before an answer arrived'
+	).replace('ADDRESS', address);
+	return WRONG_ADDRESS_CODES.includes(code) && address === session.origin
+		? `${problem}. Check the Base URL of your CometAPI credential.`
+		: problem;
+}
+
+function originOf(url: string): string {
+	try {
+		return new URL(url).origin;
+	} catch {
+		return 'the server';
+	}
 }
 
 function cancelled(ctx: IExecuteFunctions, session: Session, call: HttpCall) {
@@ -299,7 +320,7 @@ export async function send<T = unknown>(
 				action: call.action,
 				itemIndex: call.itemIndex,
 				videoId: call.videoId,
-				cause: describeConnectionProblem(code),
+				cause: describeConnectionProblem(session, code, answer.url),
 				hint: uncertain ? unknownFateHint(call) : undefined,
 			});
 			throw uncertain ? markedUncertain(error, sentAtMs) : error;

@@ -31,10 +31,11 @@ import { binaryPropertyField, promptField } from './fields';
 const MAX_JSON_ANSWER = 10 * 1024 * 1024;
 
 export const option: VideoOperation<ChatInput>['option'] = {
-	name: 'Chat',
+	name: 'Generate in Chat Mode',
 	value: 'chat',
-	action: 'Generate a video with the chat format',
-	description: 'Generate a video in one streamed chat request and download it',
+	action: 'Generate a video in chat mode',
+	description:
+		'Generate a video in one streamed chat request and download it. Less stable than Create.',
 };
 
 const properties: INodeProperties[] = [

@@ -26,6 +26,7 @@ import {
 	optionsField,
 	promptField,
 	refusalOptions,
+	renderNotice,
 	requestLimitOptions,
 	waitFields,
 	waitOptions,
@@ -50,6 +51,29 @@ const forModels = (models: VideoModel[]) => ({ show: { model: models.map((m) => 
 
 /** For a model the catalogue does not know: a free-form field. */
 const forOtherModels = { hide: { model: MODEL_NAMES } };
+
+const NON_CASTING_MODELS = VIDEO_MODELS.filter((model) => !model.castsCharacters).map(
+	(model) => model.name,
+);
+
+/**
+ * Character and storyboard options, offered only where they work. Version 1 offers them for every
+ * model, so what its saved workflows hold stays; from version 2 a model known not to cast
+ * characters hides them. A model set by an expression, or one the catalogue does not know, shows
+ * them: n8n shows an option whose condition reads an expression.
+ */
+function castingOptions(options: INodeProperties[]): INodeProperties[] {
+	return options.flatMap((option) => [
+		{ ...option, displayOptions: { show: { '@version': [1] } } },
+		{
+			...option,
+			displayOptions: {
+				show: { '@version': [{ _cnd: { gte: 2 } }] },
+				hide: { '/model': NON_CASTING_MODELS },
+			},
+		},
+	]);
+}
 
 function durationField(models: VideoModel[]): INodeProperties {
 	const { seconds, defaultSeconds } = models[0];
@@ -105,17 +129,15 @@ const sizeFields: INodeProperties[] = [
 ];
 
 const properties: INodeProperties[] = [
+	renderNotice,
 	{
-		displayName: 'Model',
+		displayName: 'Model Name or ID',
 		name: 'model',
 		type: 'options',
-		options: VIDEO_MODELS.map(({ label, name, description }) => ({
-			name: label,
-			value: name,
-			description,
-		})),
+		typeOptions: { loadOptionsMethod: 'videoModels' },
 		default: 'sora-2',
-		description: 'The video model. An expression can name any other model CometAPI offers.',
+		description:
+			'The four Sora 2 models, then the other video models your CometAPI account lists. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 	},
 	promptField({
 		placeholder: 'A paper airplane glides across a sunlit desk, slow motion',
@@ -127,9 +149,6 @@ const properties: INodeProperties[] = [
 	...sizeFields,
 	...waitFields,
 	optionsField([
-		...waitOptions,
-		...requestLimitOptions,
-		...refusalOptions,
 		{
 			displayName: 'Reference Image Field',
 			name: 'referenceImageBinaryProperty',
@@ -148,54 +167,59 @@ const properties: INodeProperties[] = [
 			description:
 				'An image to start from, fetched by the node (without your API key) and uploaded',
 		},
-		{
-			displayName: 'Character Video URL',
-			name: 'characterUrl',
-			type: 'string',
-			default: '',
-			description: 'A video of a character to cast (sora-2-all and sora-2-pro-all only)',
-		},
-		{
-			displayName: 'Character Timestamps',
-			name: 'characterTimestamps',
-			type: 'string',
-			default: '',
-			placeholder: '1,3',
-			description: 'Start and end second of the character in the character video, as "start,end"',
-		},
-		{
-			displayName: 'Storyboard',
-			name: 'storyboard',
-			type: 'fixedCollection',
-			typeOptions: { multipleValues: true, sortable: true },
-			default: {},
-			placeholder: 'Add Shot',
-			description:
-				'Shots that replace the prompt with the storyboard format of sora-2-all and sora-2-pro-all. Their durations must add up to the duration.',
-			options: [
-				{
-					displayName: 'Shot',
-					name: 'shots',
-					values: [
-						{
-							displayName: 'Duration (Seconds)',
-							name: 'duration',
-							type: 'number',
-							typeOptions: { minValue: 0.1, numberPrecision: 1 },
-							default: 5,
-						},
-						{
-							displayName: 'Scene',
-							name: 'scene',
-							type: 'string',
-							typeOptions: { rows: 2 },
-							default: '',
-							placeholder: 'The plane takes off into a red sky',
-						},
-					],
-				},
-			],
-		},
+		...castingOptions([
+			{
+				displayName: 'Character Video URL',
+				name: 'characterUrl',
+				type: 'string',
+				default: '',
+				description: 'A video of a character to cast (sora-2-all and sora-2-pro-all only)',
+			},
+			{
+				displayName: 'Character Timestamps',
+				name: 'characterTimestamps',
+				type: 'string',
+				default: '',
+				placeholder: '1,3',
+				description: 'Start and end second of the character in the character video, as "start,end"',
+			},
+			{
+				displayName: 'Storyboard',
+				name: 'storyboard',
+				type: 'fixedCollection',
+				typeOptions: { multipleValues: true, sortable: true },
+				default: {},
+				placeholder: 'Add Shot',
+				description:
+					'Shots that replace the prompt with the storyboard format of sora-2-all and sora-2-pro-all. Their durations must add up to the duration.',
+				options: [
+					{
+						displayName: 'Shot',
+						name: 'shots',
+						values: [
+							{
+								displayName: 'Duration (Seconds)',
+								name: 'duration',
+								type: 'number',
+								typeOptions: { minValue: 0.1, numberPrecision: 1 },
+								default: 5,
+							},
+							{
+								displayName: 'Scene',
+								name: 'scene',
+								type: 'string',
+								typeOptions: { rows: 2 },
+								default: '',
+								placeholder: 'The plane takes off into a red sky',
+							},
+						],
+					},
+				],
+			},
+		]),
+		...waitOptions,
+		...requestLimitOptions,
+		...refusalOptions,
 	]),
 ];
 

@@ -17,11 +17,6 @@ import {
 	TIMEOUT_RANGE,
 } from '../job/wait-settings';
 
-/** Collections list their options alphabetically, as n8n's own nodes do. */
-export function byDisplayName(options: INodeProperties[]): INodeProperties[] {
-	return [...options].sort((a, b) => a.displayName.localeCompare(b.displayName));
-}
-
 export function promptField(text: {
 	placeholder: string;
 	description: string;
@@ -39,6 +34,10 @@ export function promptField(text: {
 	};
 }
 
+/**
+ * The editor lists a collection's options in the order given here (it does not sort them), so
+ * callers put what shapes the video first and how the node waits, retries and downloads after.
+ */
 export function optionsField(options: INodeProperties[]): INodeProperties {
 	return {
 		displayName: 'Options',
@@ -46,9 +45,20 @@ export function optionsField(options: INodeProperties[]): INodeProperties {
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options: byDisplayName(options),
+		options,
 	};
 }
+
+const WAIT_LOOP_EXAMPLE =
+	'https://github.com/cometapi/n8n-nodes-cometapi-sora/blob/main/examples/long-render-wait-loop.json';
+
+/** What a render costs and holds, at the top of Create and Remix. */
+export const renderNotice: INodeProperties = {
+	displayName: `Each run starts a paid render that takes minutes. Waiting for completion holds the execution (and a queue-mode worker) until the video is done, and many instances stop long executions (n8n Cloud after 300 s). For long renders, turn the wait off and check back with a <a href="${WAIT_LOOP_EXAMPLE}" target="_blank">Wait node loop</a>.`,
+	name: 'renderNotice',
+	type: 'notice',
+	default: '',
+};
 
 export function videoIdField(description: string): INodeProperties {
 	return {

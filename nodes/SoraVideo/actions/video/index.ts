@@ -9,7 +9,8 @@ import * as list from './list.operation';
 import * as remix from './remix.operation';
 import * as retrieve from './retrieve.operation';
 
-const table = { chat, create, delete: del, download, list, remix, retrieve };
+/** In the order of the action list: the main job first, the chat format last. */
+const table = { create, remix, retrieve, download, list, delete: del, chat };
 
 export type OperationName = keyof typeof table;
 

@@ -13,6 +13,7 @@ import {
 	parseVideoId,
 	promptField,
 	refusalOptions,
+	renderNotice,
 	requestLimitOptions,
 	videoIdField,
 	waitFields,
@@ -29,6 +30,7 @@ export const option: VideoOperation<RemixInput>['option'] = {
 export const setsRequestLimits = true;
 
 const properties: INodeProperties[] = [
+	renderNotice,
 	videoIdField('The finished video to remix: its ID from Create or Retrieve'),
 	promptField({
 		placeholder: 'Same scene, at night, with neon reflections',
