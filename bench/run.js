@@ -24,7 +24,7 @@ const { startStandIn } = require('../tools/stand-in');
 const procs = require('./lib/procs');
 const wf = require('./lib/workflows');
 const report = require('./lib/report');
-const { buildBaseline } = require('./lib/baseline');
+const { buildBaseline, buildCommit } = require('./lib/baseline');
 const { installTarballCached, packPackage } = require('../tools/n8n-harness/package');
 
 // ---------------------------------------------------------------------------------------------
@@ -58,6 +58,7 @@ function parseArgs(argv) {
 		batch: a['skip-batch'] !== true,
 		memory: a['skip-memory'] !== true,
 		strict: a.strict === true,
+		packageRef: typeof a['package-ref'] === 'string' ? a['package-ref'] : null,
 		out: path.resolve(REPO_ROOT, typeof a.out === 'string' ? a.out : quick ? 'bench/results-quick' : 'bench/results'),
 		sampleMs: 50,
 		memoryHost: harness.newestHost(),
@@ -115,13 +116,22 @@ function machineInfo(hosts) {
  * Copies package.json + dist/ to a private folder, so a rebuild of the checkout during the run
  * (others work in it) cannot change what the hosts load; records what was measured.
  */
-function stagePackage() {
+function stagePackage(packageRef) {
+	if (packageRef) return stageCommit(packageRef);
 	const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
 	const missing = [...pkg.n8n.nodes, ...pkg.n8n.credentials].filter((f) => !fs.existsSync(path.join(REPO_ROOT, f)));
 	if (missing.length) throw new Error(`the package is not built (missing ${missing.join(', ')}): run \`npm run build\` or \`npm run bench\``);
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sora-bench-package-'));
 	fs.copyFileSync(path.join(REPO_ROOT, 'package.json'), path.join(dir, 'package.json'));
 	fs.cpSync(path.join(REPO_ROOT, 'dist'), path.join(dir, 'dist'), { recursive: true });
+	const builtAt = fs.statSync(path.join(REPO_ROOT, pkg.n8n.nodes[0])).mtime.toISOString();
+	const commit = sh('git', ['-C', REPO_ROOT, 'rev-parse', '--short', 'HEAD']);
+	const dirty = sh('git', ['-C', REPO_ROOT, 'status', '--porcelain', '--', 'nodes', 'credentials']).split('\n').filter(Boolean).length;
+	return { dir, name: pkg.name, version: pkg.version, distSha256: distHash(dir), builtAt, commit, uncommittedNodeFiles: dirty };
+}
+
+/** sha256 over the .js files of a package's dist/, to tell builds apart. */
+function distHash(dir) {
 	const hash = createHash('sha256');
 	const walk = (d) => {
 		for (const e of fs.readdirSync(d, { withFileTypes: true }).sort((x, y) => x.name.localeCompare(y.name))) {
@@ -131,10 +141,13 @@ function stagePackage() {
 		}
 	};
 	walk(path.join(dir, 'dist'));
-	const builtAt = fs.statSync(path.join(REPO_ROOT, pkg.n8n.nodes[0])).mtime.toISOString();
-	const commit = sh('git', ['-C', REPO_ROOT, 'rev-parse', '--short', 'HEAD']);
-	const dirty = sh('git', ['-C', REPO_ROOT, 'status', '--porcelain', '--', 'nodes', 'credentials']).split('\n').filter(Boolean).length;
-	return { dir, name: pkg.name, version: pkg.version, distSha256: hash.digest('hex').slice(0, 16), builtAt, commit, uncommittedNodeFiles: dirty };
+	return hash.digest('hex').slice(0, 16);
+}
+
+/** `--package-ref`: a commit built on its own (so others' uncommitted edits in the checkout are not measured). */
+function stageCommit(ref) {
+	const built = buildCommit(ref);
+	return { dir: built.dir, name: built.name, version: built.version, distSha256: distHash(built.dir), builtAt: new Date().toISOString(), commit: built.commit, uncommittedNodeFiles: 0 };
 }
 
 /** Whether a host's OpenAI node has the Video > Generate operation at all. */
@@ -808,7 +821,7 @@ async function main() {
 	const machine = machineInfo(config.hosts);
 	say(`bench: hosts ${config.hosts.join(', ')}; render ${config.renderMs} ms; N ${config.ns.join(', ')}; sizes ${config.sizesMb.join(', ')} MB${config.quick ? ' (quick)' : ''}`);
 	say(`load: ${machine.uptimeAtStart}`);
-	const pkg = stagePackage();
+	const pkg = stagePackage(config.packageRef);
 	say(`package ${pkg.name}@${pkg.version}, dist ${pkg.distSha256} (built ${pkg.builtAt}), staged in ${pkg.dir}`);
 	if (config.batch) {
 		baseline = buildBaseline();
@@ -860,7 +873,10 @@ async function main() {
 				}
 			}
 			for (const [i, version] of installed.entries()) {
-				const ours = await ourBatches(version, config, await sharedStandIn(config), pkg.dir, i === 0, i === 0 && config.concurrencyCheck);
+				const ours = await ourBatches(version, config, await sharedStandIn(config), pkg.dir, i === 0, i === 0 && config.concurrencyCheck).catch((error) => ({
+					rows: [{ host: version, node: 'ours', setting: 'd', mode: 'linear', group: 'batch', n: bigN, label: 'our node', measured: 'measured', ok: false, error: String(error && error.message).slice(0, 600) }],
+					checkRow: null,
+				}));
 				rows.push(...ours.rows);
 				if (ours.checkRow) concurrency = ours.checkRow;
 			}

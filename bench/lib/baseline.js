@@ -22,10 +22,11 @@ const run = (cmd, args, cwd) => execFileSync(cmd, args, { cwd, encoding: 'utf8',
 
 /**
  * Builds `ref` with this checkout's node_modules into a temp folder; returns the folder (a package
- * named BASELINE_NAME, ready for packPackage) and the commit it came from.
- * @param {string} [ref]
+ * named `name`, ready for packPackage) and the commit it came from.
+ * @param {string} ref
+ * @param {string} [name] the package name (default: the one at that commit)
  */
-function buildBaseline(ref = BASELINE_REF) {
+function buildCommit(ref, name) {
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sora-bench-baseline-'));
 	const commit = run('git', ['-C', REPO_ROOT, 'rev-parse', '--short', ref]).trim();
 	const archive = path.join(dir, 'src.tar');
@@ -38,9 +39,13 @@ function buildBaseline(ref = BASELINE_REF) {
 	const pkgFile = path.join(dir, 'package.json');
 	const pkg = JSON.parse(fs.readFileSync(pkgFile, 'utf8'));
 	const { scripts, devDependencies, ...kept } = pkg;
-	fs.writeFileSync(pkgFile, JSON.stringify({ ...kept, name: BASELINE_NAME, files: ['dist'] }, null, 2));
+	const packageName = name || pkg.name;
+	fs.writeFileSync(pkgFile, JSON.stringify({ ...kept, name: packageName, files: ['dist'] }, null, 2));
 	fs.unlinkSync(path.join(dir, 'node_modules'));
-	return { dir, commit, name: BASELINE_NAME, type: BASELINE_TYPE, version: pkg.version };
+	return { dir, commit, name: packageName, type: `${packageName}.soraVideo`, version: pkg.version };
 }
 
-module.exports = { buildBaseline, BASELINE_REF, BASELINE_NAME, BASELINE_TYPE };
+/** The previous release, renamed so it installs beside the current build. */
+const buildBaseline = () => buildCommit(BASELINE_REF, BASELINE_NAME);
+
+module.exports = { buildBaseline, buildCommit, BASELINE_REF, BASELINE_NAME, BASELINE_TYPE };
