@@ -131,7 +131,8 @@ export const waitOptions: INodeProperties[] = [
 			numberPrecision: 1,
 		},
 		default: DEFAULT_POLL_INTERVAL_S,
-		description: 'Seconds between status checks while waiting',
+		description:
+			'Longest time between status checks while waiting. The node looks sooner when the progress shows the video is about to finish, never more often than once a second.',
 	},
 	{
 		displayName: 'Timeout (Seconds)',
