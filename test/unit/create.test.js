@@ -1,9 +1,12 @@
 const nock = require('nock');
 const { runNode, readBinary, storedBinary } = require('../support/run-node');
-const { API, FILES, API_KEY, MP4, PNG, video, parseMultipart, trackUnexpectedRequests } = require('../support/api');
+const { API, FILES, API_KEY, MP4, video, parseMultipart, trackUnexpectedRequests } = require('../support/api');
+const { pngOfSize } = require('../support/images');
 
 const unexpected = trackUnexpectedRequests();
 const fast = { pollInterval: 0.1 };
+// a reference image at the default Size (1280x720): the API takes no other
+const FRAME = pngOfSize(1280, 720);
 
 function captureCreate(scope, answer = video('video_1')) {
 	const seen = {};
@@ -45,7 +48,7 @@ describe('Create without waiting', () => {
 	});
 
 	test('uploads the reference image from an input binary field kept in the binary store', async () => {
-		const binary = await storedBinary(PNG, 'first-frame.png', 'image/png');
+		const binary = await storedBinary(FRAME, 'first-frame.png', 'image/png');
 		expect(binary.id).toBeTruthy();
 		const scope = nock(API);
 		const seen = captureCreate(scope);
@@ -62,7 +65,7 @@ describe('Create without waiting', () => {
 		const file = seen.form.files.input_reference;
 		expect(file.fileName).toBe('first-frame.png');
 		expect(file.contentType).toBe('image/png');
-		expect(file.bytes.equals(PNG)).toBe(true);
+		expect(file.bytes.equals(FRAME)).toBe(true);
 		scope.done();
 	});
 
@@ -71,7 +74,7 @@ describe('Create without waiting', () => {
 			.get('/images/start.png')
 			.reply(function () {
 				expect(this.req.headers.authorization).toBeUndefined();
-				return [200, PNG, { 'content-type': 'image/png' }];
+				return [200, FRAME, { 'content-type': 'image/png' }];
 			});
 		const scope = nock(API);
 		const seen = captureCreate(scope);
@@ -85,7 +88,7 @@ describe('Create without waiting', () => {
 		});
 		expect(error).toBeUndefined();
 		expect(seen.form.files.input_reference.fileName).toBe('start.png');
-		expect(seen.form.files.input_reference.bytes.equals(PNG)).toBe(true);
+		expect(seen.form.files.input_reference.bytes.equals(FRAME)).toBe(true);
 		files.done();
 		scope.done();
 	});
@@ -324,13 +327,16 @@ describe('Create and wait for completion', () => {
 		scope.done();
 	});
 
-	test('the paid create request is never repeated, even after a 500', async () => {
+	test('the paid create request is never repeated after a 500: the job is looked for instead', async () => {
 		const scope = nock(API)
 			.post('/v1/videos')
-			.reply(500, { error: { message: 'upstream exploded', type: 'comet_api_error' } });
+			.reply(500, { error: { message: 'upstream exploded', type: 'comet_api_error' } })
+			.get('/v1/videos')
+			.query({ order: 'desc', limit: 50 })
+			.reply(200, { object: 'list', data: [], has_more: false });
 		const { error } = await runNode({ parameters: { operation: 'create', prompt: 'x', options: fast } });
-		expect(error.message).toBe('Create video failed: upstream exploded');
-		expect(error.httpCode).toBe('500');
+		expect(error.message).toBe('Create video failed: upstream exploded; no job for it shows in the video list');
+		expect(error.description).toContain('so it was not sent again');
 		scope.done();
 		expect(unexpected).toEqual([]);
 	});

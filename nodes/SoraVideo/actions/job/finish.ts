@@ -17,7 +17,8 @@ export function outputItem(
 
 /**
  * What Create, Remix and Retrieve do with a job: without a wait the job as it is; with one, the
- * finished job, and its MP4 as binary when the download option is on.
+ * finished job, and its MP4 as binary when the download option is on. `annotation` joins the
+ * output json (a recovered job says so).
  */
 export async function finishJob(
 	ctx: IExecuteFunctions,
@@ -25,9 +26,13 @@ export async function finishJob(
 	started: Video,
 	wait: WaitSettings | undefined,
 	itemIndex: number,
+	annotation?: IDataObject,
 ): Promise<INodeExecutionData[]> {
-	if (!wait) return [outputItem(started)];
-	const video = await waitForVideo(ctx, session, started, wait, itemIndex);
+	if (!wait) return [outputItem({ ...started, ...annotation })];
+	const video: Video = {
+		...(await waitForVideo(ctx, session, started, wait, itemIndex)),
+		...annotation,
+	};
 	// a tool's file would never reach the model
 	if (!wait.download || runsAsTool(ctx)) return [outputItem(video)];
 	const { binary } = await downloadVideoFile(

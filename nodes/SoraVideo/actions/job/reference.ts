@@ -4,7 +4,9 @@ import { BINARY_ENCODING } from 'n8n-workflow';
 import { collectStream, fetchBytes } from '../../transport/download';
 import type { Session } from '../../transport/session';
 import { inputError } from '../../utils/errors';
-import { IMAGE_EXTENSIONS, sniffImageType } from '../../utils/media';
+import type { PixelSize } from '../../utils/media';
+import { IMAGE_EXTENSIONS, imageSizeOf, sizeText, sniffImageType } from '../../utils/media';
+import { modelNamed } from '../../utils/models';
 
 export interface ReferenceImage {
 	bytes: Buffer;
@@ -76,17 +78,61 @@ function referenceImage(
 /**
  * Checks an item's reference image before anything is paid for, from its leading bytes only: the
  * whole file is read when the item's create runs, so a batch never holds every image at once.
+ * Gives its pixel size where the header tells it (a JPEG's frame header may follow large
+ * metadata: then the file is read further).
  */
 export async function checkReferenceBinary(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
 	propertyName: string,
-): Promise<void> {
+): Promise<PixelSize | undefined> {
 	const binary = inputBinary(ctx, itemIndex, propertyName);
 	if (typeof binary.bytes === 'number' && binary.bytes > MAX_REFERENCE_IMAGE_BYTES) {
 		throw tooLarge(ctx, itemIndex, BINARY_FIELD);
 	}
-	imageTypeOf(ctx, itemIndex, propertyName, binary, await readBinary(ctx, binary, HEAD_BYTES));
+	const head = await readBinary(ctx, binary, HEAD_BYTES);
+	imageTypeOf(ctx, itemIndex, propertyName, binary, head);
+	const size = imageSizeOf(head);
+	if (size || head.length <= HEAD_BYTES) return size;
+	return imageSizeOf(await readBinary(ctx, binary, MAX_REFERENCE_IMAGE_BYTES));
+}
+
+const RESIZE_HINT =
+	"The API takes a reference image only at exactly the video's size. Resize it first, e.g. with n8n's Edit Image node (operation Resize, option Ignore Aspect Ratio)";
+
+/**
+ * The Size to send with a reference image: Size itself when the image has it; when Size is
+ * empty, the image's size if the model offers it (any size for a model the catalogue does not
+ * know). Every mismatch fails here, before the paid request.
+ */
+export function sizeForReference(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	model: string,
+	size: string | undefined,
+	image: PixelSize | undefined,
+): string | undefined {
+	if (!image) return size;
+	const imageSize = sizeText(image);
+	if (size === imageSize) return size;
+	if (size) {
+		throw inputError(
+			ctx,
+			itemIndex,
+			'size',
+			`the reference image is ${imageSize} but Size is ${size}`,
+			`${RESIZE_HINT} to ${size}, or set Size to ${imageSize} if the model offers it.`,
+		);
+	}
+	const offered = modelNamed(model)?.sizes;
+	if (!offered || offered.includes(imageSize)) return imageSize;
+	throw inputError(
+		ctx,
+		itemIndex,
+		'size',
+		`Size is empty and the reference image is ${imageSize}, which ${model} does not offer`,
+		`${RESIZE_HINT} to one of ${offered.join(', ')}, and set Size to it.`,
+	);
 }
 
 export async function readReferenceBinary(

@@ -11,21 +11,29 @@ import type { MultipartBody } from '../../transport/multipart';
 import { encodeMultipart } from '../../transport/multipart';
 import { createVideo } from '../../transport/videos';
 import { inputError } from '../../utils/errors';
+import { imageSizeOf } from '../../utils/media';
 import type { VideoModel } from '../../utils/models';
 import { DEFAULT_SIZE, MODEL_NAMES, VIDEO_MODELS, modelsSharing } from '../../utils/models';
 import type { Shot } from '../../utils/storyboard';
 import { storyboardPrompt, totalDuration } from '../../utils/storyboard';
 import { checkedSeconds, checkedSize, checkedUrl, requiredText } from '../../utils/validation';
 import { finishJob } from '../job/finish';
+import type { JobRequest } from '../job/reconcile';
+import { resendAllowed, startJob } from '../job/reconcile';
 import type { ReferenceImage } from '../job/reference';
-import { checkReferenceBinary, fetchReferenceImage, readReferenceBinary } from '../job/reference';
+import {
+	checkReferenceBinary,
+	fetchReferenceImage,
+	readReferenceBinary,
+	sizeForReference,
+} from '../job/reference';
 import type { WaitSettings } from '../job/wait-settings';
 import { readOptions, readWaitSettings } from '../job/wait-settings';
 import type { VideoOperation } from '../node.type';
 import {
 	optionsField,
 	promptField,
-	refusalOptions,
+	paidRequestOptions,
 	renderNotice,
 	requestLimitOptions,
 	waitFields,
@@ -219,7 +227,7 @@ const properties: INodeProperties[] = [
 		]),
 		...waitOptions,
 		...requestLimitOptions,
-		...refusalOptions,
+		...paidRequestOptions,
 	]),
 ];
 
@@ -234,6 +242,7 @@ export interface CreateInput {
 	imageField?: string;
 	imageUrl?: string;
 	wait?: WaitSettings;
+	resend: boolean;
 }
 
 function readShots(ctx: IExecuteFunctions, itemIndex: number, options: IDataObject): Shot[] {
@@ -314,7 +323,6 @@ export async function parse(this: IExecuteFunctions, itemIndex: number): Promise
 		...readCharacter(this, itemIndex, options),
 	};
 	if (seconds) fields.seconds = seconds;
-	if (size) fields.size = size;
 
 	const imageField = String(options.referenceImageBinaryProperty ?? '').trim();
 	const imageUrl = checkedUrl(
@@ -331,12 +339,17 @@ export async function parse(this: IExecuteFunctions, itemIndex: number): Promise
 			'give one reference image: a binary field or a URL, not both',
 		);
 	}
-	if (imageField) await checkReferenceBinary(this, itemIndex, imageField);
+	const imageSize = imageField
+		? await checkReferenceBinary(this, itemIndex, imageField)
+		: undefined;
+	const sized = sizeForReference(this, itemIndex, model, size, imageSize);
+	if (sized) fields.size = sized;
 	return {
 		fields,
 		imageField: imageField || undefined,
 		imageUrl,
 		wait: readWaitSettings(this, itemIndex),
+		resend: resendAllowed(this, itemIndex),
 	};
 }
 
@@ -351,7 +364,23 @@ async function referenceOf(
 	return undefined;
 }
 
-function createForm(fields: Record<string, string>, image?: ReferenceImage): MultipartBody {
+/**
+ * The form of a create. A reference from a URL is fetched only now, so its size is checked here,
+ * still before the paid request is sent.
+ */
+function createForm(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	fields: Record<string, string>,
+	image?: ReferenceImage,
+): MultipartBody {
+	const size = sizeForReference(
+		ctx,
+		itemIndex,
+		fields.model,
+		fields.size,
+		image && imageSizeOf(image.bytes),
+	);
 	const files = image
 		? [
 				{
@@ -362,7 +391,7 @@ function createForm(fields: Record<string, string>, image?: ReferenceImage): Mul
 				},
 			]
 		: [];
-	return encodeMultipart(fields, files);
+	return encodeMultipart(size ? { ...fields, size } : fields, files);
 }
 
 export async function execute(
@@ -372,7 +401,22 @@ export async function execute(
 	session: Session,
 ): Promise<INodeExecutionData[]> {
 	const buildForm = async () =>
-		createForm(input.fields, await referenceOf(this, session, input, itemIndex));
-	const started = await createVideo(this, session, buildForm, itemIndex);
-	return await finishJob(this, session, started, input.wait, itemIndex);
+		createForm(this, itemIndex, input.fields, await referenceOf(this, session, input, itemIndex));
+	const { fields } = input;
+	const request: JobRequest = {
+		kind: 'create',
+		prompt: fields.prompt,
+		model: fields.model,
+		seconds: fields.seconds,
+		size: fields.size,
+	};
+	const { video, recovered } = await startJob(
+		this,
+		session,
+		request,
+		async () => await createVideo(this, session, buildForm, itemIndex),
+		itemIndex,
+		input.resend,
+	);
+	return await finishJob(this, session, video, input.wait, itemIndex, recovered);
 }

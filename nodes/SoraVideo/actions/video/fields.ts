@@ -167,8 +167,8 @@ export const requestLimitOptions: INodeProperties[] = [
 	},
 ];
 
-/** The bounds on waiting out refusals of a paid request, for Create and Remix. */
-export const refusalOptions: INodeProperties[] = [
+/** How a paid request deals with refusals and lost answers, for Create and Remix. */
+export const paidRequestOptions: INodeProperties[] = [
 	{
 		displayName: 'Refusal Retries',
 		name: 'maxRefusalRetries',
@@ -186,6 +186,14 @@ export const refusalOptions: INodeProperties[] = [
 		default: DEFAULT_REFUSAL_WAIT_S,
 		description:
 			'The longest time one paid request spends waiting out refusals; then its item fails, saying how often it was refused. n8n Cloud may stop a whole execution after 300 s: keep this well below that there. Taken from the first item.',
+	},
+	{
+		displayName: 'Send Again When No Job Is Found',
+		name: 'resendIfNoJobFound',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether to send the request once more when its answer was lost (connection reset, 5xx) and the video list clearly shows no job for it. Off: the item fails and says what to look for. A job the list does not show yet could then be paid twice.',
 	},
 ];
 

@@ -5,6 +5,7 @@ import type { Session } from '../../transport/session';
 import { remixVideo } from '../../transport/videos';
 import { requiredText } from '../../utils/validation';
 import { finishJob } from '../job/finish';
+import { resendAllowed, startJob } from '../job/reconcile';
 import type { WaitSettings } from '../job/wait-settings';
 import { readWaitSettings } from '../job/wait-settings';
 import type { VideoOperation } from '../node.type';
@@ -12,7 +13,7 @@ import {
 	optionsField,
 	parseVideoId,
 	promptField,
-	refusalOptions,
+	paidRequestOptions,
 	renderNotice,
 	requestLimitOptions,
 	videoIdField,
@@ -37,7 +38,7 @@ const properties: INodeProperties[] = [
 		description: 'The change to make. One clear change per remix works best.',
 	}),
 	...waitFields,
-	optionsField([...waitOptions, ...requestLimitOptions, ...refusalOptions]),
+	optionsField([...waitOptions, ...requestLimitOptions, ...paidRequestOptions]),
 ];
 
 export const description = updateDisplayOptions(
@@ -49,6 +50,7 @@ export interface RemixInput {
 	videoId: string;
 	prompt: string;
 	wait?: WaitSettings;
+	resend: boolean;
 }
 
 export async function parse(this: IExecuteFunctions, itemIndex: number): Promise<RemixInput> {
@@ -56,6 +58,7 @@ export async function parse(this: IExecuteFunctions, itemIndex: number): Promise
 		videoId: await parseVideoId.call(this, itemIndex),
 		prompt: requiredText(this, itemIndex, 'prompt', this.getNodeParameter('prompt', itemIndex, '')),
 		wait: readWaitSettings(this, itemIndex),
+		resend: resendAllowed(this, itemIndex),
 	};
 }
 
@@ -65,6 +68,13 @@ export async function execute(
 	itemIndex: number,
 	session: Session,
 ): Promise<INodeExecutionData[]> {
-	const started = await remixVideo(this, session, input.videoId, input.prompt, itemIndex);
-	return await finishJob(this, session, started, input.wait, itemIndex);
+	const { video, recovered } = await startJob(
+		this,
+		session,
+		{ kind: 'remix', prompt: input.prompt, sourceVideoId: input.videoId },
+		async () => await remixVideo(this, session, input.videoId, input.prompt, itemIndex),
+		itemIndex,
+		input.resend,
+	);
+	return await finishJob(this, session, video, input.wait, itemIndex, recovered);
 }
