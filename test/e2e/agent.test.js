@@ -185,6 +185,25 @@ describe.each(hostVersions())('n8n %s', (version) => {
 		expect(result.stdout + result.stderr).not.toContain(apiKey);
 	});
 
+	it('a failed render reaches the model as the tool result, naming the video: one paid render, the agent answers', async () => {
+		const prompt = '[fail] [render:800] a render the moderation blocks';
+		llm.setOptions({ tool: 'Sora_Video', args: { prompt }, turns: [{ call: 'Sora_Video' }, { text: (ctx) => `The tool said: ${ctx.lastTool ? ctx.lastTool.content : 'nothing'}` }] });
+		const mark = suite.standIn.requests.length;
+		const result = await timed(version, 'execute agent (failing render)', () => executeWorkflow(folder, agent.id));
+		const paid = paidOf(requestsSince(suite.standIn, mark));
+		expect(paid).toHaveLength(1);
+		const videoId = paid[0].jobId;
+		const messages = llm.toolMessages();
+		measured.push(`  n8n ${version.padEnd(9)} ${'failed render'.padEnd(28)} ${messages.map((m) => `${m.bytes} bytes: ${m.content}`).join(' | ')} (exit ${result.exitCode})`);
+		expect(messages).toHaveLength(1);
+		expect(messages[0].content).toContain(`Video ${videoId} failed`);
+		expect(messages[0].content).toContain('Your request was blocked by our moderation system.');
+		expect(messages[0].bytes).toBeLessThan(TOOL_MESSAGE_BUDGET);
+		expect(messages[0].json).toEqual([expect.objectContaining({ videoId })]);
+		expect(result.exitCode).toBe(0);
+		expect(agentAnswer(result.run)).toContain(videoId);
+	});
+
 	it('agent-long-render example: starts the render without waiting, checks it later with Retrieve with wait, then answers', async () => {
 		const prompt = `[comet] [render:${RENDER_MS}] a kite over a beach`;
 		llm.setOptions({

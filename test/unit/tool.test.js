@@ -21,6 +21,7 @@ const COMPLETED = video('video_1', {
 	remixed_from_video_id: null,
 	error: null,
 });
+const FAILED = video('video_1', { status: 'failed', progress: 99, error: { code: 'moderation_blocked', message: 'Blocked by moderation.' } });
 const SHAPED_COMPLETED = {
 	id: 'video_1',
 	status: 'completed',
@@ -83,19 +84,28 @@ describe('Create as a tool', () => {
 		scope.done();
 	});
 
-	test('a failed render is an error naming the video, as for the regular node', async () => {
-		const failed = video('video_1', { status: 'failed', progress: 99, error: { code: 'moderation_blocked', message: 'Blocked by moderation.' } });
-		const scope = nock(API).post('/v1/videos').reply(200, video('video_1')).get('/v1/videos/video_1').reply(200, failed);
+	test('a failed render comes back as the result, naming the video, so the agent can tell the user', async () => {
+		const scope = nock(API).post('/v1/videos').reply(200, video('video_1')).get('/v1/videos/video_1').reply(200, FAILED);
 		const { items, error } = await runNode({ type: TOOL_TYPE, parameters: createAndWait });
-		expect(items).toEqual([]);
-		expect(error.message).toContain('video_1');
-		expect(error.message).toContain('Blocked by moderation.');
+		expect(error).toBeUndefined();
+		expect(items).toHaveLength(1);
+		expect(items[0].json).toMatchObject({ videoId: 'video_1', error: expect.stringContaining('Video video_1 failed: Blocked by moderation.') });
+		expect(items[0].binary).toBeUndefined();
 		scope.done();
 	});
 
-	test('bad input stops the tool before any paid request', async () => {
-		const { error } = await runNode({ type: TOOL_TYPE, parameters: { operation: 'create', prompt: '   ' } });
-		expect(error.message).toMatch(/prompt/i);
+	test('set to stop the workflow on error, the tool fails as the regular node does', async () => {
+		const scope = nock(API).post('/v1/videos').reply(200, video('video_1')).get('/v1/videos/video_1').reply(200, FAILED);
+		const { items, error } = await runNode({ type: TOOL_TYPE, parameters: createAndWait, onError: 'stopWorkflow' });
+		expect(items).toEqual([]);
+		expect(error.message).toContain('Video video_1 failed: Blocked by moderation.');
+		scope.done();
+	});
+
+	test('bad input is reported before any paid request', async () => {
+		const { items } = await runNode({ type: TOOL_TYPE, parameters: { operation: 'create', prompt: '   ' } });
+		expect(items).toHaveLength(1);
+		expect(items[0].json.error).toMatch(/prompt/i);
 		expect(unexpected).toEqual([]);
 	});
 });

@@ -5,7 +5,7 @@ import type { Session } from '../transport/session';
 import { DEFAULT_LIMITS, limitsFromOptions, openSession } from '../transport/session';
 import { redact, videoIdOf } from '../utils/errors';
 import { readOptions } from './job/wait-settings';
-import { runsAsTool, toolItem } from './tool';
+import { runsAsTool, toolItem, toolReportsErrors } from './tool';
 import { operationNamed } from './video';
 
 type Outcome = { items: INodeExecutionData[] } | { error: Error };
@@ -84,7 +84,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	if (!handler) {
 		throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not supported`);
 	}
-	const continueOnFail = this.continueOnFail();
+	const continueOnFail = this.continueOnFail() || toolReportsErrors(this);
 
 	const parsed = await Promise.all(
 		items.map(async (_, itemIndex) => {

@@ -15,6 +15,15 @@ export function runsAsTool(ctx: IExecuteFunctions): boolean {
 	return ctx.getNode().type.endsWith('Tool');
 }
 
+/**
+ * A tool's failure goes to the model as its result (`{ error, description, videoId }`), so the agent
+ * can tell the user or try again, unless the node is set to stop the workflow. n8n 2.x does this for
+ * every tool; 1.x would end the whole execution.
+ */
+export function toolReportsErrors(ctx: IExecuteFunctions): boolean {
+	return runsAsTool(ctx) && ctx.getNode().onError !== 'stopWorkflow';
+}
+
 /** What a model can act on. The prompt it wrote, timestamps and file details stay out. */
 const FIELDS_FOR_MODEL = [
 	'id',
