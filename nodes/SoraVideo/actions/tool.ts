@@ -51,7 +51,7 @@ function errorForModel(error: unknown): IDataObject | undefined {
 }
 
 /** An item's JSON as a model receives it: a few scalar fields and the video's link, if any. */
-export function forModel(json: IDataObject): IDataObject {
+function forModel(json: IDataObject): IDataObject {
 	const shaped: IDataObject = {};
 	for (const key of FIELDS_FOR_MODEL) {
 		if (isScalar(json[key])) shaped[key] = json[key];
