@@ -97,6 +97,21 @@ test('holds every file of the package.json n8n block, and nothing points outside
 	expect(pack.pkg.bin).toBeUndefined();
 });
 
+test('holds the output schema n8n serves the editor for every version and operation of the node', () => {
+	for (const file of pack.pkg.n8n.nodes) {
+		const { description } = loadPacked(file);
+		const operations = description.properties.find((p) => p.name === 'operation').options.map((o) => o.value);
+		const schemaDir = `${path.posix.dirname(file)}/__schema__`;
+		const wanted = [description.version]
+			.flat()
+			// the editor asks for /schemas/<type>/<version as x.y.z>/<resource>/<operation>.json
+			.map((version) => String(version).split('.').concat(['0', '0']).slice(0, 3).join('.'))
+			.flatMap((version) => operations.map((operation) => `${schemaDir}/v${version}/video/${operation}.json`));
+		expect(wanted.length).toBeGreaterThanOrEqual(operations.length);
+		expect(wanted.filter((schema) => !pack.files.includes(schema))).toEqual([]);
+	}
+});
+
 test('holds the icons the node and credential descriptions name, and the node codex', () => {
 	const { credentials, nodes } = pack.pkg.n8n;
 	const wanted = [];
