@@ -29,5 +29,12 @@ module.exports = {
 			transform,
 			testMatch: ['<rootDir>/test/e2e/**/*.test.js'],
 		},
+		{
+			// a real browser (Debian's chromium) in the newest n8n 2.x editor: test/editor/README.md
+			displayName: 'editor',
+			testEnvironment: 'node',
+			transform: {},
+			testMatch: ['<rootDir>/test/editor/**/*.test.js'],
+		},
 	],
 };

@@ -1,0 +1,256 @@
+'use strict';
+
+/**
+ * What a person does in the n8n 2.x editor, as Playwright steps. Selectors are the data-test-ids,
+ * roles and texts the editor itself renders (checked against n8n 2.41.1's editor bundle).
+ */
+const fs = require('node:fs');
+const path = require('node:path');
+
+/** @typedef {import('playwright-core').Page} Page */
+/** @typedef {import('playwright-core').Locator} Locator */
+
+/** First line of a label or option text (labels also hold their Fixed/Expression toggle). */
+const firstLine = (/** @type {string} */ text) => text.split('\n')[0].trim();
+
+/**
+ * Opens a workflow and waits until its canvas shows its nodes.
+ * @param {Page} page
+ * @param {string} baseUrl
+ * @param {string} workflowId
+ */
+async function openWorkflow(page, baseUrl, workflowId) {
+	await page.goto(`${baseUrl}/workflow/${workflowId}`, { waitUntil: 'domcontentloaded' });
+	await page.getByTestId('canvas-node').first().waitFor();
+}
+
+/**
+ * Opens the node picker from the + after the last node ("What happens next?").
+ * @param {Page} page
+ */
+async function openNodePickerAfterLastNode(page) {
+	await page.getByTestId('canvas-handle-plus').last().click();
+	const picker = page.getByTestId('node-creator');
+	await picker.getByText('What happens next?').waitFor();
+	return picker;
+}
+
+/**
+ * Types into the picker's search and returns the names it lists once the list has settled.
+ * @param {Page} page
+ * @param {string} query
+ * @returns {Promise<string[]>}
+ */
+async function searchNodePicker(page, query) {
+	const picker = page.getByTestId('node-creator');
+	await page.getByTestId('node-creator-search-bar').fill(query);
+	const items = picker.getByTestId('node-creator-item-name');
+	// the list re-renders per keystroke: read it until two reads agree
+	let previous = '';
+	for (let i = 0; i < 20; i++) {
+		await page.waitForTimeout(150);
+		const names = (await items.allInnerTexts()).map(firstLine);
+		const current = JSON.stringify(names);
+		if (current === previous) return names;
+		previous = current;
+	}
+	return JSON.parse(previous);
+}
+
+/**
+ * The items of the picker's current panel (nodes, or a node's actions), in display order.
+ * @param {Page} page
+ * @returns {Promise<string[]>}
+ */
+async function pickerItems(page) {
+	const items = page.getByTestId('node-creator').getByTestId('item-iterator-item');
+	await items.first().waitFor();
+	return (await items.allInnerTexts()).map(firstLine);
+}
+
+/**
+ * @param {Page} page
+ * @param {string} text
+ */
+async function clickPickerItem(page, text) {
+	await page.getByTestId('node-creator').getByTestId('item-iterator-item').filter({ hasText: text }).first().click();
+}
+
+/**
+ * Opens a canvas node's details view (double click, as a person does).
+ * @param {Page} page
+ * @param {string} nodeName
+ */
+async function openNode(page, nodeName) {
+	await page.locator(`[data-test-id="canvas-node"][data-node-name="${nodeName}"]`).dblclick();
+	const ndv = page.getByTestId('ndv');
+	await ndv.getByTestId('node-parameters').waitFor();
+	return ndv;
+}
+
+/**
+ * The labels of the parameters the open node panel shows, top to bottom.
+ * @param {Locator} ndv
+ * @returns {Promise<string[]>}
+ */
+async function visibleParameterLabels(ndv) {
+	const labels = ndv.getByTestId('node-parameters').getByTestId('input-label').filter({ visible: true });
+	return (await labels.allInnerTexts()).map(firstLine).filter(Boolean);
+}
+
+/**
+ * Opens a dropdown and waits for its options (a list loaded from the server may take a moment).
+ * Throws with what the dropdown says instead (e.g. "No data") when it offers none.
+ * @param {Page} page
+ * @param {Locator} dropdown
+ * @returns {Promise<{ options: Locator, texts: string[] }>}
+ */
+async function openDropdown(page, dropdown) {
+	// the input itself: a list loaded from the server opens only on a click there
+	const input = dropdown.locator('input').first();
+	await input.click();
+	// only this dropdown's list (another one may still be fading out)
+	const list = page.locator(`#${await input.getAttribute('aria-controls')}`);
+	const options = list.locator('.el-select-dropdown__item').filter({ visible: true });
+	const empty = list.locator('.el-select-dropdown__empty').filter({ visible: true });
+	await options.first().or(empty.first()).waitFor();
+	if (!(await options.count())) {
+		const said = await empty.first().innerText();
+		await closeDropdown(page, options);
+		throw new Error(`the dropdown offers no options; it says: ${JSON.stringify(said)}`);
+	}
+	return { options, texts: (await options.allInnerTexts()).map(firstLine) };
+}
+
+/**
+ * The texts of the options a dropdown offers (opens it, reads, closes it).
+ * @param {Page} page
+ * @param {Locator} dropdown
+ * @returns {Promise<string[]>}
+ */
+async function dropdownOptions(page, dropdown) {
+	const { options, texts } = await openDropdown(page, dropdown);
+	await closeDropdown(page, options);
+	return texts;
+}
+
+/**
+ * Escape closes an open dropdown (the select handles it; the panel stays open).
+ * @param {Page} page
+ * @param {Locator} options
+ */
+async function closeDropdown(page, options) {
+	await page.keyboard.press('Escape');
+	await options.first().waitFor({ state: 'hidden' }).catch(() => undefined);
+}
+
+/**
+ * @param {Locator} ndv
+ * @param {string} name parameter name, e.g. `model`
+ */
+const parameterInput = (ndv, name) => ndv.getByTestId(`parameter-input-${name}`);
+
+/**
+ * Picks the dropdown option whose text satisfies `matches`.
+ * @param {Page} page
+ * @param {Locator} dropdown
+ * @param {(text: string) => boolean} matches
+ */
+async function chooseOption(page, dropdown, matches) {
+	const { options, texts } = await openDropdown(page, dropdown);
+	const index = texts.findIndex(matches);
+	if (index < 0) {
+		await closeDropdown(page, options);
+		throw new Error(`no matching option among ${JSON.stringify(texts)}`);
+	}
+	await options.nth(index).click();
+	return texts[index];
+}
+
+/**
+ * The names in the "Add option" list of the collection parameters of the open panel, per
+ * collection label (e.g. `{ Options: [...] }`), in display order.
+ * @param {Page} page
+ * @param {Locator} ndv
+ * @returns {Promise<Record<string, string[]>>}
+ */
+async function collectionOptions(page, ndv) {
+	/** @type {Record<string, string[]>} */
+	const result = {};
+	const adders = ndv.getByTestId('node-parameters').getByTestId('collection-parameter-add').filter({ visible: true });
+	const count = await adders.count();
+	for (let i = 0; i < count; i++) {
+		const adder = adders.nth(i);
+		const label = firstLine(
+			await adder.evaluate(
+				(el) =>
+					/** @type {HTMLElement | null} */ (
+						el.closest('[data-test-id="parameter-item"]')?.querySelector('[data-test-id="input-label"]')
+					)?.innerText || '',
+			),
+		);
+		await adder.click();
+		const options = page.getByTestId('collection-parameter-option').filter({ visible: true });
+		await options.first().waitFor();
+		result[label] = (await options.allInnerTexts()).map(firstLine);
+		await closeDropdown(page, options);
+	}
+	return result;
+}
+
+/**
+ * Switches a parameter to an expression and types it, the way a person does: hover, Expression,
+ * replace the text.
+ * @param {Page} page
+ * @param {Locator} ndv
+ * @param {string} name
+ * @param {string} expression e.g. `{{ $json.model }}`
+ */
+async function setExpression(page, ndv, name, expression) {
+	const toggle = ndv.getByTestId(`${name}-parameter-input-options-container`).getByTestId('radio-button-expression');
+	const editor = ndv.getByTestId('inline-expression-editor-input');
+	// the Fixed/Expression toggle fades in on hover and ignores clicks until it has
+	for (let attempt = 0; !(await editor.isVisible()); attempt++) {
+		if (attempt === 5) throw new Error(`could not switch "${name}" to an expression`);
+		await parameterInput(ndv, name).hover();
+		await toggle.waitFor();
+		await page.waitForTimeout(300);
+		await toggle.click();
+		await editor.waitFor({ timeout: 2000 }).catch(() => undefined);
+	}
+	await editor.click();
+	await page.keyboard.press('ControlOrMeta+A');
+	await page.keyboard.press('Delete');
+	// insertText: typing "{{" key by key would trigger the editor's auto-closing braces
+	await page.keyboard.insertText(expression);
+	await ndv.getByTestId('tab-params').click();
+}
+
+/**
+ * Saves a PNG of the page (or of one element) for docs/images.
+ * @param {Page | Locator} target
+ * @param {string} dir
+ * @param {string} name file name without .png
+ */
+async function screenshot(target, dir, name) {
+	fs.mkdirSync(dir, { recursive: true });
+	const file = path.join(dir, `${name}.png`);
+	await target.screenshot({ path: file, animations: 'disabled', caret: 'hide' });
+	return file;
+}
+
+module.exports = {
+	openWorkflow,
+	openNodePickerAfterLastNode,
+	searchNodePicker,
+	pickerItems,
+	clickPickerItem,
+	openNode,
+	visibleParameterLabels,
+	dropdownOptions,
+	parameterInput,
+	chooseOption,
+	collectionOptions,
+	setExpression,
+	screenshot,
+};
