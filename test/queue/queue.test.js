@@ -212,7 +212,8 @@ describe(`n8n ${HOST_VERSION} queue mode: main + 2 workers (concurrency 1), Redi
 			const stop = await fetch(`${cluster.main.baseUrl}/rest/executions/${exec.id}/stop`, { method: 'POST', headers: { ...headers, cookie } });
 			const stopText = await stop.text();
 			expect(`${stop.status} ${stopText.slice(0, 300)}`).toMatch(/^200/);
-			await waitUntil(() => cluster.workers[0].log().includes(`Worker finished execution ${exec.id}`) || /cancel/i.test(cluster.workers[0].log().split(`execution ${exec.id}`).slice(-1)[0]), 30_000, 'worker to end the job').catch(() => undefined);
+			const ended = new RegExp(`Worker (finished|errored while running) execution ${exec.id}\\b`);
+			await waitUntil(() => ended.test(cluster.workers[0].log()) || /cancel/i.test(cluster.workers[0].log().split(`execution ${exec.id}`).slice(-1)[0]), 30_000, 'worker to end the job').catch(() => undefined);
 			numbers.c_stopRestCallS = (Date.now() - stopAt) / 1000;
 			await sleep(3000);
 			const polls = requestsSince(standIn, mark).filter((r) => r.method === 'GET' && r.path === `/v1/videos/${job.jobId}`);
@@ -225,23 +226,28 @@ describe(`n8n ${HOST_VERSION} queue mode: main + 2 workers (concurrency 1), Redi
 			expect(numbers.c_executionStatus).toBe('canceled');
 		});
 
-		it('(c) executionTimeout 3 s on a worker: applied between nodes (the running wait is not interrupted in 2.8.4), no MP4 delivered', async () => {
+		it('(c) executionTimeout 3 s on a worker: the worker cancels the running wait at the timeout, no MP4 delivered', async () => {
 			const mark = standIn.requests.length;
 			const started = Date.now();
-			const r = await post('sora-timeout', '[render:8000] slower than the timeout');
-			const text = Buffer.from(await r.arrayBuffer());
-			numbers.c_timeoutAnswerS = (Date.now() - started) / 1000;
-			numbers.c_timeoutAnswer = `${r.status} ${r.headers.get('content-type')} ${text.length} bytes`;
+			// 2.41.1's main never answers the webhook of an execution its worker cancelled for the
+			// timeout (2.8.4 answered 500), so the caller gives up after 20 s
+			numbers.c_timeoutAnswer = await post('sora-timeout', '[render:8000] slower than the timeout', 20_000).then(
+				async (r) => `${r.status} ${r.headers.get('content-type')} ${Buffer.from(await r.arrayBuffer()).length} bytes`,
+				(e) => `no answer after ${(Date.now() - started) / 1000} s (${e.name})`,
+			);
 			const ex = await waitUntil(() => executions('qTimeout').find((e) => e.status !== 'running' && e.status !== 'new'), 60_000, 'timeout execution');
 			numbers.c_timeoutStatus = ex.status;
 			numbers.c_timeoutExecutionS = (ex.stoppedAt - ex.startedAt) / 1000;
 			const job = paidOf(requestsSince(standIn, mark))[0];
 			const polls = requestsSince(standIn, mark).filter((q) => q.method === 'GET' && q.path === `/v1/videos/${job.jobId}`);
-			numbers.c_timeoutLastPollS = (Math.max(...polls.map((q) => q.time)) - started) / 1000;
+			numbers.c_timeoutLastPollAfterStopS = (Math.max(...polls.map((q) => q.time)) - ex.stoppedAt) / 1000;
 			console.log(`(c) executionTimeout 3 s: status ${ex.status} after ${numbers.c_timeoutExecutionS} s; answer ${numbers.c_timeoutAnswer}`);
 			expect(ex.status).toBe('canceled');
-			expect(numbers.c_timeoutExecutionS).toBeGreaterThan(3);
-			expect(text.equals(fixtures.video)).toBe(false);
+			expect(numbers.c_timeoutExecutionS).toBeGreaterThanOrEqual(3);
+			// interrupted inside the node: well before the 8 s render would have ended, and no poll after it
+			expect(numbers.c_timeoutExecutionS).toBeLessThan(7);
+			expect(numbers.c_timeoutLastPollAfterStopS).toBeLessThan(1);
+			expect(numbers.c_timeoutAnswer).not.toMatch(/video\/mp4/);
 		});
 	});
 });
