@@ -110,7 +110,7 @@ describe('poll schedule: erratic or missing progress falls back to the interval'
 		expect(forecastEnd(jump)).toEqual({ kind: 'erratic' });
 	});
 
-	test('stalls, then jumps: the check after two equal answers comes one interval later', () => {
+	test('stalls, then jumps: after two equal answers the next check is the plain poll\'s, on its 10 s grid', () => {
 		const renderMs = 60 * S;
 		const progressAt = stepped([
 			[5 * S, 12],
@@ -122,17 +122,29 @@ describe('poll schedule: erratic or missing progress falls back to the interval'
 		const stalls = run.checks.map((t, i) => i > 0 && progressAt(t) > 0 && progressAt(t) === progressAt(run.checks[i - 1]));
 		expect(stalls.some(Boolean)).toBe(true);
 		stalls.forEach((stalled, i) => {
-			if (stalled && i + 1 < gaps.length) expect(gaps[i + 1]).toBe(10 * S);
+			if (stalled && i + 1 < run.checks.length) expect(run.checks[i + 1] % (10 * S)).toBe(0);
 		});
+		for (const gap of gaps) expect(gap).toBeLessThanOrEqual(10 * S);
 		expect(run.checks.length).toBeLessThanOrEqual(budget(renderMs, 10 * S));
 		expect(run.seenAt - renderMs).toBeLessThanOrEqual(10 * S);
 	});
 
-	test('progress going backwards: the next check is one interval later', () => {
+	test('progress going backwards: the next check is the plain poll\'s (10 s after the start)', () => {
 		let schedule = startSchedule(10 * S, T0, { progress: 0 });
 		schedule = recordCheck(schedule, T0 + 2500, { progress: 50 });
 		schedule = recordCheck(schedule, T0 + 5000, { progress: 30 });
-		expect(nextCheckDelayMs(schedule, T0 + 5000, T0 + 3600 * S)).toBe(10 * S);
+		expect(nextCheckDelayMs(schedule, T0 + 5000, T0 + 3600 * S)).toBe(5 * S);
+	});
+
+	test('erratic progress is never seen later than a plain poll would see it', () => {
+		const progressAt = stepped([
+			[2 * S, 30],
+			[7 * S, 31],
+		]);
+		for (const renderS of [6, 9, 14, 23, 38]) {
+			const run = simulate({ intervalMs: 10 * S, renderMs: renderS * S, progressAt });
+			expect(run.seenAt).toBeLessThanOrEqual(Math.ceil(renderS / 10) * 10 * S);
+		}
 	});
 
 	test('no progress in the answers: a plain poll at the interval', () => {

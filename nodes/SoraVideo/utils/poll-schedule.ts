@@ -3,7 +3,9 @@
  * answers said (progress, the job's age) and the settings; the wait loop sleeps and asks.
  *
  * The user's Poll Interval stays the longest gap between checks. Inside it, the schedule looks
- * early while it learns how fast progress rises, then aims just after the predicted end. Every
+ * early while it learns how fast progress rises, then aims just after the predicted end. When
+ * progress is missing or erratic, it checks when a plain poll at the interval would, so it is
+ * never later than one. Every
  * gap is at least MIN_GAP_MS (or the interval, when that is shorter), and the k-th check waits
  * until a plain poll at this interval would have sent k - EXTRA_CHECKS: a job that ends at time R
  * gets at most ceil(R / interval) + 3 checks.
@@ -48,14 +50,15 @@ export interface JobAnswer {
 	created_at?: unknown;
 }
 
-function createdMsOf(answer: JobAnswer): number | undefined {
+/** created_at is whole seconds: the middle of that second, but not after the answer came. */
+function createdMsOf(answer: JobAnswer, atMs: number): number | undefined {
 	const seconds = Number(answer.created_at);
-	return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : undefined;
+	return Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds * 1000 + 500, atMs) : undefined;
 }
 
 /** The schedule after one more answer of a job that is still running (not counted as a check). */
 function withAnswer(schedule: PollSchedule, atMs: number, answer: JobAnswer): PollSchedule {
-	const next = { ...schedule, createdMs: createdMsOf(answer) ?? schedule.createdMs };
+	const next = { ...schedule, createdMs: createdMsOf(answer, atMs) ?? schedule.createdMs };
 	const progress = answer.progress;
 	if (typeof progress !== 'number' || !Number.isFinite(progress)) {
 		return { ...next, progressMissing: true };
@@ -93,8 +96,9 @@ export function forecastEnd(samples: ProgressSample[]): Forecast {
 }
 
 /**
- * From one answer and the job's age, as if progress had risen since creation: never earlier than
- * the true end of a job that queued first, so it only ever shortens a look that would be later.
+ * From one answer and the job's age, as if progress had risen since creation: for a job that
+ * queued first this lies after its true end (up to created_at's rounding), so it only ever
+ * shortens a look that would come later.
  */
 function endFromAge(schedule: PollSchedule): number | undefined {
 	const last = schedule.samples[schedule.samples.length - 1];
@@ -105,14 +109,24 @@ function endFromAge(schedule: PollSchedule): number | undefined {
 const aimAfter = (endMs: number, nowMs: number) =>
 	endMs + AIM_AFTER_MS + AIM_AFTER_SHARE * Math.max(0, endMs - nowMs) - nowMs;
 
+/** Until the next check of a plain poll at this interval since the wait began. */
+function untilPlainCheckMs(schedule: PollSchedule, nowMs: number): number {
+	const elapsed = Math.max(0, nowMs - schedule.startedMs);
+	return schedule.intervalMs - (elapsed % schedule.intervalMs);
+}
+
 /** The gap the progress asks for, before the bounds. */
 function wantedGapMs(schedule: PollSchedule, nowMs: number): number {
-	if (schedule.progressMissing) return schedule.intervalMs;
+	if (schedule.progressMissing) return untilPlainCheckMs(schedule, nowMs);
 	const forecast = forecastEnd(schedule.samples);
 	if (forecast.kind === 'end') return aimAfter(forecast.atMs, nowMs);
-	if (forecast.kind === 'erratic') return schedule.intervalMs;
+	if (forecast.kind === 'erratic') return untilPlainCheckMs(schedule, nowMs);
 	const age = nowMs - Math.min(schedule.startedMs, schedule.createdMs ?? schedule.startedMs);
-	const look = Math.max(age, FIRST_LOOK_SHARE * schedule.intervalMs);
+	// never past the plain poll's next check: without a rate, the schedule is not later than one
+	const look = Math.min(
+		Math.max(age, FIRST_LOOK_SHARE * schedule.intervalMs),
+		untilPlainCheckMs(schedule, nowMs),
+	);
 	const fromAge = endFromAge(schedule);
 	return fromAge === undefined ? look : Math.min(look, aimAfter(fromAge, nowMs));
 }
