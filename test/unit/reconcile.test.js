@@ -106,6 +106,8 @@ describe('a create whose answer was lost', () => {
 		const { error } = await runNode({ parameters: createParams({ resendIfNoJobFound: true }) });
 		expect(seen.posts).toBe(2);
 		expect(error.message).toMatch(/^Create video failed: .*; no job for it shows in the video list$/);
+		expect(error.description).toContain('It was already sent once more after the list showed no job');
+		expect(error.description).not.toContain('turn on');
 		scope.done();
 		expect(unexpected).toEqual([]);
 	});

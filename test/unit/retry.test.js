@@ -121,11 +121,12 @@ describe('refused paid requests are sent again', () => {
 		scope.done();
 	});
 
-	test('a 400 is not a refusal: never sent again', async () => {
-		const { scope, seen } = creates([[400, { error: { message: 'Invalid size', code: 'invalid_value' } }]]);
+	test('a 400 is not a refusal: never sent again; its request id is in the details', async () => {
+		const { scope, seen } = creates([[400, { error: { message: 'Invalid size', code: 'invalid_value' } }, { 'x-request-id': 'req_400' }]]);
 		const { error } = await runNode({ parameters: createParams() });
 		expect(seen.posts).toBe(1);
 		expect(error.message).toBe('Create video failed: Invalid size');
+		expect(error.description).toContain('Request id: req_400.');
 		scope.done();
 		expect(unexpected).toEqual([]);
 	});

@@ -186,6 +186,15 @@ function describeRequest(request: JobRequest): string {
 	return `a video with the prompt "${start}", ${parts.filter(Boolean).join(', ')}`;
 }
 
+/** Whether a request may be sent once more when the list clearly shows no job for it. */
+type Resend = 'allowed' | 'off' | 'used';
+
+const ABSENT_NEXT: Record<Resend, string> = {
+	allowed: '',
+	off: 'If there is none, run the item again, or turn on the Send Again When No Job Is Found option.',
+	used: 'It was already sent once more after the list showed no job: if there is none, run the item again later.',
+};
+
 function notReconciled(
 	ctx: IExecuteFunctions,
 	session: Session,
@@ -193,6 +202,7 @@ function notReconciled(
 	request: JobRequest,
 	sinceMs: number,
 	found: Exclude<Search, { found: Video }>,
+	resend: Resend,
 	itemIndex: number,
 ) {
 	const why =
@@ -206,7 +216,7 @@ function notReconciled(
 		'unclear' in found
 			? `${found.unclear} ${lookFor}`
 			: 'absent' in found
-				? `${lookFor} If there is none, run the item again, or turn on the Send Again When No Job Is Found option.`
+				? `${lookFor} ${ABSENT_NEXT[resend]}`
 				: `${lookFor} If there is none, run the item again.`;
 	return operationError(ctx, itemIndex, `${lost.message}; ${why}`, {
 		secret: session.secret,
@@ -228,6 +238,7 @@ async function reconcile(
 	request: JobRequest,
 	lost: Error,
 	outcome: UncertainOutcome,
+	resend: Resend,
 	itemIndex: number,
 ): Promise<StartedJob | { absent: Error }> {
 	const sinceMs = outcome.sentAtMs - CLOCK_SKEW_MS;
@@ -242,7 +253,7 @@ async function reconcile(
 		async () => await search(ctx, session, ledger, request, sinceMs, itemIndex),
 	);
 	if ('found' in found) return { video: found.found, recovered: recoveredNote(lost) };
-	const error = notReconciled(ctx, session, lost, request, sinceMs, found, itemIndex);
+	const error = notReconciled(ctx, session, lost, request, sinceMs, found, resend, itemIndex);
 	if ('absent' in found) return { absent: error };
 	throw error;
 }
@@ -260,6 +271,24 @@ export async function startJob(
 	itemIndex: number,
 	resendIfAbsent: boolean,
 ): Promise<StartedJob> {
+	return await attemptJob(
+		ctx,
+		session,
+		request,
+		start,
+		itemIndex,
+		resendIfAbsent ? 'allowed' : 'off',
+	);
+}
+
+async function attemptJob(
+	ctx: IExecuteFunctions,
+	session: Session,
+	request: JobRequest,
+	start: () => Promise<Video>,
+	itemIndex: number,
+	resend: Resend,
+): Promise<StartedJob> {
 	const ledger = ledgerOf(session);
 	const started = await tracked(ledger, keyOf(request), start).catch((error: Error) => error);
 	if (!(started instanceof Error)) {
@@ -269,8 +298,17 @@ export async function startJob(
 	const outcome = uncertainOutcomeOf(started);
 	// errors of transport/ are NodeApiError or NodeOperationError already
 	if (!outcome) throw started;
-	const result = await reconcile(ctx, session, ledger, request, started, outcome, itemIndex);
+	const result = await reconcile(
+		ctx,
+		session,
+		ledger,
+		request,
+		started,
+		outcome,
+		resend,
+		itemIndex,
+	);
 	if (!('absent' in result)) return result;
-	if (!resendIfAbsent) throw result.absent;
-	return await startJob(ctx, session, request, start, itemIndex, false);
+	if (resend !== 'allowed') throw result.absent;
+	return await attemptJob(ctx, session, request, start, itemIndex, 'used');
 }

@@ -163,7 +163,7 @@ export const requestLimitOptions: INodeProperties[] = [
 		typeOptions: { minValue: RETRIES_RANGE.min, maxValue: RETRIES_RANGE.max },
 		default: DEFAULT_RETRIES,
 		description:
-			'How often a status check or download is retried after a network error, 429 or 5xx (with growing pauses). Requests that start paid work are repeated only as Refusal Retries say. Taken from the first item.',
+			'How often a status check or download is retried after a network error, 429 or 5xx (with growing pauses). Requests that start paid work are sent again only after a refusal (Refusal Retries on Create and Remix). Taken from the first item.',
 	},
 ];
 
