@@ -11,7 +11,7 @@ jest.setTimeout(180_000);
 
 const path = require('node:path');
 
-const { REPO_ROOT, createTimings } = require('../../tools/n8n-harness');
+const { REPO_ROOT, createTimings, linearWorkflow, manualTrigger } = require('../../tools/n8n-harness');
 const { startStandIn } = require('../../tools/stand-in');
 const sora = require('../../tools/sora-fixtures');
 const { launchBrowser } = require('./lib/browser');
@@ -76,18 +76,15 @@ async function latestNodeVersion() {
  * @param {any[]} nodes
  */
 async function createWorkflow(name, nodes) {
-	/** @type {Record<string, any>} */
-	const connections = {};
-	nodes.slice(1).forEach((node, i) => {
-		connections[nodes[i].name] = { main: [[{ node: node.name, type: 'main', index: 0 }]] };
-	});
+	// the server picks the workflow id; nodes need their own ids, as the editor gives them
+	const workflow = linearWorkflow('', name, nodes);
 	const response = await browser.context.request.post(`${host.baseUrl}/rest/workflows`, {
 		data: {
 			name,
 			active: false,
 			settings: { executionOrder: 'v1' },
-			connections,
-			nodes: nodes.map((node, i) => ({ id: `node-${i}`, position: [240 * i, 0], ...node })),
+			connections: workflow.connections,
+			nodes: workflow.nodes.map((node, i) => ({ id: `node-${i}`, ...node })),
 		},
 	});
 	if (!response.ok()) throw new Error(`creating workflow "${name}": HTTP ${response.status()} ${await response.text()}`);
@@ -102,7 +99,7 @@ const soraNode = (typeVersion, parameters = {}) => ({
 	parameters: { resource: 'video', operation: 'create', ...parameters },
 	credentials: { cometApi: sora.CREDENTIAL_REF },
 });
-const trigger = { name: 'When clicking ‘Execute workflow’', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, parameters: {} };
+const trigger = manualTrigger('When clicking ‘Execute workflow’');
 
 beforeAll(async () => {
 	const tarball = await timings.timed(VERSION, 'build and npm pack', async () => sora.packedPackage());
@@ -156,6 +153,19 @@ afterAll(async () => {
 const timed = (step, fn) => timings.timed(VERSION, step, fn);
 
 /**
+ * A screenshot of the panel with its Options list open.
+ * @param {import('playwright-core').Locator} ndv
+ * @param {string} name
+ */
+async function screenshotWithOptionsOpen(ndv, name) {
+	const adder = ndv.getByTestId('collection-parameter-add').first();
+	await adder.click();
+	await page.getByTestId('collection-parameter-option').filter({ visible: true }).first().waitFor();
+	await ui.screenshot(ndv, SCREENSHOTS, name);
+	await page.keyboard.press('Escape');
+}
+
+/**
  * The Create panel of a workflow's Sora node; reused while it is open (loading a workflow takes
  * 5-15 s on a busy 2-core machine), opened otherwise.
  * @param {string} workflowId
@@ -194,6 +204,7 @@ describe(`in the n8n ${VERSION} editor`, () => {
 			const names = await ui.searchNodePicker(page, 'sora');
 			expect(names).toContain(NODE_NAME);
 			await ui.clickPickerItem(page, NODE_NAME);
+			await picker.getByText(/^Actions \(\d+\)$/).waitFor(); // the node's panel has replaced the search results
 			const actions = await ui.pickerItems(page);
 			await ui.screenshot(picker, SCREENSHOTS, 'editor-actions');
 			expect(actions[0]).toMatch(/^Create\b/);
@@ -225,9 +236,7 @@ describe(`in the n8n ${VERSION} editor`, () => {
 				const sizes = await ui.dropdownOptions(page, ui.parameterInput(ndv, 'size'));
 				const options = Object.values(await ui.collectionOptions(page, ndv)).flat();
 				if (model.id === 'sora-2' || model.id === 'sora-2-pro-all') {
-					await ndv.getByTestId('collection-parameter-add').first().click();
-					await ui.screenshot(ndv, SCREENSHOTS, `editor-create-${model.id}`);
-					await ndv.getByTestId('collection-parameter-add').first().click();
+					await screenshotWithOptionsOpen(ndv, `editor-create-${model.id}`);
 				}
 				expect({ chosen, seconds: numbersIn(seconds), sizes: sizesIn(sizes) }).toEqual({
 					chosen: expect.any(String),
@@ -288,7 +297,7 @@ describe(`in the n8n ${VERSION} editor`, () => {
 			await ui.setExpression(page, ndv, 'model', '{{ $json.model }}');
 			const labels = await ui.visibleParameterLabels(ndv);
 			const options = Object.values(await ui.collectionOptions(page, ndv)).flat();
-			await ui.screenshot(ndv, SCREENSHOTS, 'editor-model-expression');
+			await screenshotWithOptionsOpen(ndv, 'editor-model-expression');
 			expect(labels.some((l) => l.startsWith('Duration'))).toBe(true);
 			expect(labels.some((l) => l.startsWith('Size'))).toBe(true);
 			expect(options).toEqual(expect.arrayContaining(CREATIVE_OPTIONS));
@@ -352,7 +361,7 @@ describe(`in the n8n ${VERSION} editor`, () => {
 			await fill('baseUrl', standIn.baseUrl);
 			await page.getByTestId('credential-save-button').click();
 			await modal.getByTestId('credentials-config-container-test-success').waitFor();
-			await ui.screenshot(modal, SCREENSHOTS, 'editor-credential-ok');
+			await ui.screenshot(page, SCREENSHOTS, 'editor-credential-ok');
 
 			await fill('apiKey', 'sk-wrong-key');
 			await page.getByTestId('credential-save-button').click();
@@ -360,7 +369,7 @@ describe(`in the n8n ${VERSION} editor`, () => {
 			await failure.waitFor();
 			await modal.getByText('More details').click();
 			await page.waitForTimeout(300);
-			await ui.screenshot(modal, SCREENSHOTS, 'editor-credential-wrong-key');
+			await ui.screenshot(page, SCREENSHOTS, 'editor-credential-wrong-key');
 			const shown = await modal.innerText();
 			expect(shown).toMatch(/401|api key|unauthori[sz]ed/i);
 			expect(await modal.getByTestId('credentials-config-container-test-success').isVisible()).toBe(false);
