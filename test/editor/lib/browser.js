@@ -61,12 +61,14 @@ async function launchBrowser(options = {}) {
 	}
 	/** @type {string[]} */
 	const blocked = [];
-	await context.route('**/*', (route) => {
-		const url = route.request().url();
-		if (LOCAL_URL.test(url) || url.startsWith('data:') || url.startsWith('blob:')) return route.continue();
-		blocked.push(url);
-		return route.abort('blockedbyclient');
-	});
+	// only what leaves 127.0.0.1 is intercepted (routing every editor asset would slow each page)
+	await context.route(
+		(url) => /^(https?|wss?):$/.test(url.protocol) && !LOCAL_URL.test(url.href),
+		(route) => {
+			blocked.push(route.request().url());
+			return route.abort('blockedbyclient');
+		},
+	);
 	const page = context.pages()[0] || (await context.newPage());
 	// leaving a workflow with unsaved changes asks "leave the page?": say yes, as a person would
 	page.on('dialog', (dialog) => dialog.accept().catch(() => undefined));

@@ -58,14 +58,21 @@ async function searchNodePicker(page, query) {
 }
 
 /**
- * The items of the picker's current panel (nodes, or a node's actions), in display order.
+ * The actions a node's panel in the picker lists (not the search results it slides in over).
+ * @param {Page} page
+ */
+const pickerActions = (page) =>
+	page.getByTestId('node-creator').locator('[data-test-id="item-iterator-item"][data-keyboard-nav-type="action"]');
+
+/**
+ * The names of the actions the picker lists for the chosen node, in display order.
  * @param {Page} page
  * @returns {Promise<string[]>}
  */
-async function pickerItems(page) {
-	const items = page.getByTestId('node-creator').getByTestId('item-iterator-item');
-	await items.first().waitFor();
-	return (await items.allInnerTexts()).map(firstLine);
+async function pickerActionNames(page) {
+	const actions = pickerActions(page);
+	await actions.first().waitFor();
+	return (await actions.allInnerTexts()).map(firstLine);
 }
 
 /**
@@ -243,7 +250,8 @@ module.exports = {
 	openWorkflow,
 	openNodePickerAfterLastNode,
 	searchNodePicker,
-	pickerItems,
+	pickerActions,
+	pickerActionNames,
 	clickPickerItem,
 	openNode,
 	visibleParameterLabels,
