@@ -102,7 +102,9 @@ const soraNode = (typeVersion, parameters = {}) => ({
 const trigger = manualTrigger('When clicking ‘Execute workflow’');
 
 beforeAll(async () => {
-	const tarball = await timings.timed(VERSION, 'build and npm pack', async () => sora.packedPackage());
+	// EDITOR_TARBALL: check another build, e.g. a released version (`npm pack n8n-nodes-cometapi-sora@x`)
+	const tarball =
+		process.env.EDITOR_TARBALL || (await timings.timed(VERSION, 'build and npm pack', async () => sora.packedPackage()));
 	standIn = await startStandIn({ apiKey, renderMs: 1500 });
 	host = await timings.timed(VERSION, 'start n8n with the editor, owner set-up', () =>
 		startEditorHost({
