@@ -21,6 +21,11 @@ export function requiredText(
 	return text;
 }
 
+/** A text parameter trimmed, or undefined when it is empty or not text (an optional field left out). */
+function optionalText(value: unknown): string | undefined {
+	return (typeof value === 'string' && value.trim()) || undefined;
+}
+
 export function checkedVideoId(ctx: IExecuteFunctions, itemIndex: number, value: unknown): string {
 	const id = requiredText(ctx, itemIndex, 'videoId', value);
 	if (!/^[\w.:-]+$/.test(id)) {
@@ -40,9 +45,8 @@ export function checkedSize(
 	itemIndex: number,
 	value: unknown,
 ): string | undefined {
-	const size = typeof value === 'string' ? value.trim() : '';
-	if (!size) return undefined;
-	if (!/^\d{2,5}x\d{2,5}$/.test(size)) {
+	const size = optionalText(value);
+	if (size !== undefined && !/^\d{2,5}x\d{2,5}$/.test(size)) {
 		throw inputError(
 			ctx,
 			itemIndex,
@@ -112,8 +116,8 @@ export function checkedUrl(
 	field: string,
 	value: unknown,
 ): string | undefined {
-	const text = typeof value === 'string' ? value.trim() : '';
-	if (!text) return undefined;
+	const text = optionalText(value);
+	if (text === undefined) return undefined;
 	const problem = httpUrlProblem(text);
 	if (problem) throw inputError(ctx, itemIndex, field, problem);
 	return new URL(text).toString();

@@ -5,8 +5,6 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { updateDisplayOptions } from 'n8n-workflow';
-
 import type { ChatAnswer } from '../../transport/chat-stream';
 import {
 	ChatStreamError,
@@ -26,7 +24,7 @@ import { checkedUrl, requiredText } from '../../utils/validation';
 import { outputItem } from '../job/finish';
 import type { VideoOperation } from '../node.type';
 import { runsAsTool } from '../tool';
-import { binaryPropertyField, promptField } from './fields';
+import { binaryPropertyField, operationDescription, promptField } from './fields';
 
 const MAX_JSON_ANSWER = 10 * 1024 * 1024;
 
@@ -69,10 +67,7 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions(
-	{ show: { resource: ['video'], operation: ['chat'] } },
-	properties,
-);
+export const description = operationDescription(option, properties);
 
 export interface ChatInput {
 	model: string;

@@ -4,7 +4,6 @@ import type {
 	INodeExecutionData,
 	INodeProperties,
 } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { Session } from '../../transport/session';
 import type { MultipartBody } from '../../transport/multipart';
@@ -31,9 +30,10 @@ import type { WaitSettings } from '../job/wait-settings';
 import { readOptions, readWaitSettings } from '../job/wait-settings';
 import type { VideoOperation } from '../node.type';
 import {
+	operationDescription,
 	optionsField,
-	promptField,
 	paidRequestOptions,
+	promptField,
 	renderNotice,
 	requestLimitOptions,
 	waitFields,
@@ -231,10 +231,7 @@ const properties: INodeProperties[] = [
 	]),
 ];
 
-export const description = updateDisplayOptions(
-	{ show: { resource: ['video'], operation: ['create'] } },
-	properties,
-);
+export const description = operationDescription(option, properties);
 
 export interface CreateInput {
 	fields: Record<string, string>;

@@ -1,12 +1,11 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { Session } from '../../transport/session';
 import { deleteVideo } from '../../transport/videos';
 import { operationError } from '../../utils/errors';
 import { outputItem } from '../job/finish';
 import type { VideoOperation } from '../node.type';
-import { parseVideoId, videoIdField } from './fields';
+import { operationDescription, parseVideoId, videoIdField } from './fields';
 
 export const option: VideoOperation<string>['option'] = {
 	name: 'Delete',
@@ -17,10 +16,7 @@ export const option: VideoOperation<string>['option'] = {
 
 const properties: INodeProperties[] = [videoIdField('The video to delete, with all its files')];
 
-export const description = updateDisplayOptions(
-	{ show: { resource: ['video'], operation: ['delete'] } },
-	properties,
-);
+export const description = operationDescription(option, properties);
 
 export { parseVideoId as parse };
 

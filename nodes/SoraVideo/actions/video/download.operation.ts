@@ -1,5 +1,4 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { Session } from '../../transport/session';
 import type { Variant } from '../../transport/videos';
@@ -8,7 +7,7 @@ import { inputError } from '../../utils/errors';
 import { requiredText } from '../../utils/validation';
 import { outputItem } from '../job/finish';
 import type { VideoOperation } from '../node.type';
-import { binaryPropertyField, parseVideoId, videoIdField } from './fields';
+import { binaryPropertyField, operationDescription, parseVideoId, videoIdField } from './fields';
 
 export const option: VideoOperation<DownloadInput>['option'] = {
 	name: 'Download',
@@ -17,27 +16,27 @@ export const option: VideoOperation<DownloadInput>['option'] = {
 	description: "Download a finished video's MP4, thumbnail or spritesheet",
 };
 
+/** Every file of a finished video has its entry in the File list. */
+const VARIANT_LABELS: Record<Variant, string> = {
+	video: 'Video (MP4)',
+	thumbnail: 'Thumbnail (WebP)',
+	spritesheet: 'Spritesheet (JPEG)',
+};
+
 const properties: INodeProperties[] = [
 	videoIdField('The finished video to download: its ID from Create, Remix or Retrieve'),
 	{
 		displayName: 'File',
 		name: 'variant',
 		type: 'options',
-		options: [
-			{ name: 'Video (MP4)', value: 'video' },
-			{ name: 'Thumbnail (WebP)', value: 'thumbnail' },
-			{ name: 'Spritesheet (JPEG)', value: 'spritesheet' },
-		],
+		options: Object.entries(VARIANT_LABELS).map(([value, name]) => ({ name, value })),
 		default: 'video',
 		description: "Which of the finished video's files to download",
 	},
 	binaryPropertyField(),
 ];
 
-export const description = updateDisplayOptions(
-	{ show: { resource: ['video'], operation: ['download'] } },
-	properties,
-);
+export const description = operationDescription(option, properties);
 
 export interface DownloadInput {
 	videoId: string;

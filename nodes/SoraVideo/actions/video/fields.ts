@@ -1,4 +1,5 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
 import { DEFAULT_PARALLEL_REQUESTS, PARALLEL_REQUESTS_RANGE } from '../../transport/session';
 import {
@@ -16,6 +17,17 @@ import {
 	POLL_INTERVAL_RANGE,
 	TIMEOUT_RANGE,
 } from '../job/wait-settings';
+
+/** An operation's fields, shown when the Video resource and that operation are chosen. */
+export function operationDescription(
+	option: INodePropertyOptions,
+	properties: INodeProperties[],
+): INodeProperties[] {
+	return updateDisplayOptions(
+		{ show: { resource: ['video'], operation: [option.value] } },
+		properties,
+	);
+}
 
 export function promptField(text: {
 	placeholder: string;

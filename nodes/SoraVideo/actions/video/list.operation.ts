@@ -5,8 +5,6 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { updateDisplayOptions } from 'n8n-workflow';
-
 import type { Session } from '../../transport/session';
 import type { Video } from '../../transport/videos';
 import { listVideos } from '../../transport/videos';
@@ -14,6 +12,7 @@ import { inputError } from '../../utils/errors';
 import { checkedRange } from '../../utils/validation';
 import { outputItem } from '../job/finish';
 import type { VideoOperation } from '../node.type';
+import { operationDescription } from './fields';
 
 export const option: VideoOperation<ListInput>['option'] = {
 	name: 'List',
@@ -55,10 +54,7 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions(
-	{ show: { resource: ['video'], operation: ['list'] } },
-	properties,
-);
+export const description = operationDescription(option, properties);
 
 export interface ListInput {
 	returnAll: boolean;

@@ -1,5 +1,4 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { Session } from '../../transport/session';
 import { remixVideo } from '../../transport/videos';
@@ -10,10 +9,11 @@ import type { WaitSettings } from '../job/wait-settings';
 import { readWaitSettings } from '../job/wait-settings';
 import type { VideoOperation } from '../node.type';
 import {
+	operationDescription,
 	optionsField,
+	paidRequestOptions,
 	parseVideoId,
 	promptField,
-	paidRequestOptions,
 	renderNotice,
 	requestLimitOptions,
 	videoIdField,
@@ -41,10 +41,7 @@ const properties: INodeProperties[] = [
 	optionsField([...waitOptions, ...requestLimitOptions, ...paidRequestOptions]),
 ];
 
-export const description = updateDisplayOptions(
-	{ show: { resource: ['video'], operation: ['remix'] } },
-	properties,
-);
+export const description = operationDescription(option, properties);
 
 export interface RemixInput {
 	videoId: string;

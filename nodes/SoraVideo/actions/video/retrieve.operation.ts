@@ -1,5 +1,4 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { Session } from '../../transport/session';
 import { retrieveVideo } from '../../transport/videos';
@@ -8,11 +7,12 @@ import type { WaitSettings } from '../job/wait-settings';
 import { readWaitSettings } from '../job/wait-settings';
 import type { VideoOperation } from '../node.type';
 import {
+	operationDescription,
 	optionsField,
 	parseVideoId,
 	requestLimitOptions,
-	videoIdField,
 	resumeWaitFields,
+	videoIdField,
 	waitOptions,
 } from './fields';
 
@@ -34,10 +34,7 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions(
-	{ show: { resource: ['video'], operation: ['retrieve'] } },
-	properties,
-);
+export const description = operationDescription(option, properties);
 
 export interface RetrieveInput {
 	videoId: string;
