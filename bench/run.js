@@ -496,7 +496,8 @@ async function builtinStream(version, config, ns, packageDir) {
 	return await (await prepareBuiltinStream(version, config, ns, packageDir)).run();
 }
 
-function notAvailableRow(version, n) {
+/** A result row of the built-in OpenAI node on `version`, with what was measured or derived. */
+function builtinRow(version, result) {
 	return {
 		host: version,
 		node: 'builtin',
@@ -504,12 +505,18 @@ function notAvailableRow(version, n) {
 		setting: 'd',
 		mode: 'linear',
 		group: 'batch',
+		...result,
+	};
+}
+
+function notAvailableRow(version, n) {
+	return builtinRow(version, {
 		n,
 		measured: 'not available',
 		ok: false,
 		error: `n8n ${version}'s OpenAI node has no Video > Generate operation`,
 		wallMs: null,
-	};
+	});
 }
 
 /** Linear fit through the measured built-in rows of a host (per-item cost and fixed cost). */
@@ -530,13 +537,7 @@ function extrapolate(rows, version, n) {
 		perItem = xs.reduce((a, x, i) => a + (x - mx) * (ys[i] - my), 0) / sxx;
 		fixed = my - perItem * mx;
 	}
-	return {
-		host: version,
-		node: 'builtin',
-		label: 'built-in OpenAI (defaults: poll 10 s)',
-		setting: 'd',
-		mode: 'linear',
-		group: 'batch',
+	return builtinRow(version, {
 		renderMs: measured[0].renderMs,
 		n,
 		measured: 'extrapolated (linear)',
@@ -545,7 +546,7 @@ function extrapolate(rows, version, n) {
 		wallMs: Math.round(fixed + perItem * n),
 		fileNames: [],
 		statusPerJob: measured[0].statusPerJob,
-	};
+	});
 }
 
 // ---------------------------------------------------------------------------------------------
