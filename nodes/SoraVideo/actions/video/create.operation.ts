@@ -47,8 +47,6 @@ export const option: VideoOperation<CreateInput>['option'] = {
 	description: 'Start a render from a prompt, optionally wait and download the MP4',
 };
 
-export const setsRequestLimits = true;
-
 const secondsLabel = (value: string) => `${value} Seconds`;
 const sizeLabel = (value: string) => {
 	const [width, height] = value.split('x').map(Number);
@@ -232,6 +230,8 @@ const properties: INodeProperties[] = [
 ];
 
 export const description = operationDescription(option, properties);
+
+export const setsRequestLimits = true;
 
 export interface CreateInput {
 	fields: Record<string, string>;

@@ -28,8 +28,6 @@ export const option: VideoOperation<RemixInput>['option'] = {
 	description: 'Change a finished video with a new prompt',
 };
 
-export const setsRequestLimits = true;
-
 const properties: INodeProperties[] = [
 	renderNotice,
 	videoIdField('The finished video to remix: its ID from Create or Retrieve'),
@@ -42,6 +40,8 @@ const properties: INodeProperties[] = [
 ];
 
 export const description = operationDescription(option, properties);
+
+export const setsRequestLimits = true;
 
 export interface RemixInput {
 	videoId: string;

@@ -23,8 +23,6 @@ export const option: VideoOperation<RetrieveInput>['option'] = {
 	description: "Check a video's status once, or wait for an existing job and download it",
 };
 
-export const setsRequestLimits = true;
-
 const properties: INodeProperties[] = [
 	videoIdField('The video to check: its ID from Create, Remix or an error that names it'),
 	...resumeWaitFields,
@@ -35,6 +33,8 @@ const properties: INodeProperties[] = [
 ];
 
 export const description = operationDescription(option, properties);
+
+export const setsRequestLimits = true;
 
 export interface RetrieveInput {
 	videoId: string;
