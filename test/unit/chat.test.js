@@ -5,6 +5,7 @@ const { API, FILES, API_KEY, MP4, trackUnexpectedRequests } = require('../suppor
 const { sseData, readChatStream, lastVideoUrl } = require('../../nodes/SoraVideo/transport/chat-stream');
 
 const unexpected = trackUnexpectedRequests();
+const runChat = (parameters) => runNode({ parameters: { operation: 'chat', ...parameters } });
 
 function chunk(content, extra = {}) {
 	return `data: ${JSON.stringify({ id: 'chatcmpl-1', object: 'chat.completion.chunk', model: 'sora-2', choices: [{ index: 0, delta: { content }, ...extra }] })}\n\n`;
@@ -81,14 +82,11 @@ describe('Chat operation', () => {
 				fileHeaders = this.req.headers;
 				return [200, MP4, { 'content-type': 'video/mp4' }];
 			});
-		const { items, error } = await runNode({
-			parameters: {
-				operation: 'chat',
-				model: 'sora-2',
-				prompt: 'a girl dancing, duration: 10 seconds',
-				imageUrl: 'https://img.example.test/start.png',
-				binaryPropertyName: 'video',
-			},
+		const { items, error } = await runChat({
+			model: 'sora-2',
+			prompt: 'a girl dancing, duration: 10 seconds',
+			imageUrl: 'https://img.example.test/start.png',
+			binaryPropertyName: 'video',
 		});
 		expect(error).toBeUndefined();
 		expect(seen.headers.authorization).toBe(`Bearer ${API_KEY}`);
@@ -121,7 +119,7 @@ describe('Chat operation', () => {
 			{ id: 'chatcmpl-2', object: 'chat.completion', model: 'sora-2', choices: [{ message: { role: 'assistant', content: `Here: ${LINK}` }, finish_reason: 'stop' }] },
 		]);
 		const files = nock(FILES).get('/cdn/dance.mp4').reply(200, MP4, { 'content-type': 'video/mp4' });
-		const { items, error } = await runNode({ parameters: { operation: 'chat', prompt: 'x' } });
+		const { items, error } = await runChat({ prompt: 'x' });
 		expect(error).toBeUndefined();
 		expect(items[0].json).toMatchObject({ content: `Here: ${LINK}`, videoUrl: LINK, id: 'chatcmpl-2' });
 		expect(items[0].binary.data.fileName).toBe('dance.mp4');
@@ -132,7 +130,7 @@ describe('Chat operation', () => {
 	test('no link in the answer is an error quoting the end of the text, and nothing is fetched', async () => {
 		const text = chunk('> Generating... 100%\n') + chunk('Sorry, the content policy blocked this video.') + 'data: [DONE]\n\n';
 		const { scope } = chatApi(() => [200, Readable.from([text]), { 'content-type': 'text/event-stream' }]);
-		const { error } = await runNode({ parameters: { operation: 'chat', prompt: 'x' } });
+		const { error } = await runChat({ prompt: 'x' });
 		expect(error.message).toBe('Chat generation gave no video link');
 		expect(error.description).toBe(
 			'The answer ended with: "> Generating... 100%\nSorry, the content policy blocked this video."',
@@ -144,14 +142,14 @@ describe('Chat operation', () => {
 	test('an error event is an API error with the provider message', async () => {
 		const text = chunk('> Queuing') + 'data: {"error":{"message":"upstream failed","type":"comet_api_error"}}\n\n';
 		const { scope } = chatApi(() => [200, Readable.from([text]), { 'content-type': 'text/event-stream' }]);
-		const { error } = await runNode({ parameters: { operation: 'chat', prompt: 'x' } });
+		const { error } = await runChat({ prompt: 'x' });
 		expect(error.message).toBe('Chat generation failed: upstream failed');
 		scope.done();
 	});
 
 	test('the paid chat request is not repeated after a 502 (it may have started)', async () => {
 		const { scope } = chatApi(() => [502, { error: { message: 'bad gateway' } }]);
-		const { error } = await runNode({ parameters: { operation: 'chat', prompt: 'x' } });
+		const { error } = await runChat({ prompt: 'x' });
 		expect(error.message).toBe('Chat generation failed: bad gateway');
 		expect(error.description).toContain('Chat generations cannot be looked up');
 		scope.done();
@@ -167,7 +165,7 @@ describe('Chat operation', () => {
 				posts++;
 				return [503, { error: { message: 'overloaded' } }, { 'retry-after-ms': '5' }];
 			});
-		const { error } = await runNode({ parameters: { operation: 'chat', prompt: 'x' } });
+		const { error } = await runChat({ prompt: 'x' });
 		// 1 try + 8 refusal retries (DEFAULT_REFUSAL_RETRIES)
 		expect(posts).toBe(9);
 		expect(error.message).toBe('Chat generation failed: overloaded (refused 9 times in 0 s)');
@@ -179,7 +177,7 @@ describe('Chat operation', () => {
 	test('a video link that cannot be fetched keeps the paid answer and says why', async () => {
 		const { scope } = chatApi(() => [200, { choices: [{ message: { content: `[v](${LINK})` } }] }]);
 		const files = nock(FILES).get('/cdn/dance.mp4').times(5).reply(404, 'gone');
-		const { items, error } = await runNode({ parameters: { operation: 'chat', prompt: 'x' } });
+		const { items, error } = await runChat({ prompt: 'x' });
 		expect(error).toBeUndefined();
 		expect(items[0].json.videoUrl).toBe(LINK);
 		expect(items[0].json.downloadError).toBe('Download chat video failed: gone');

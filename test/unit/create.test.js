@@ -18,55 +18,41 @@ function captureCreate(scope, answer = video('video_1')) {
 	return seen;
 }
 
+/** Runs a create that does not wait and checks its create request was sent; returns the node's result and that request. */
+async function createWithoutWaiting(parameters, items) {
+	const scope = nock(API);
+	const seen = captureCreate(scope);
+	const result = await runNode({ parameters: { operation: 'create', ...parameters, waitForCompletion: false }, items });
+	scope.done();
+	return { ...result, seen };
+}
+
 describe('Create without waiting', () => {
 	test('sends the multipart fields and returns the queued job as it is', async () => {
-		const scope = nock(API);
-		const seen = captureCreate(scope);
-		const { items, error } = await runNode({
-			parameters: {
-				operation: 'create',
-				model: 'sora-2-pro',
-				prompt: '  A paper airplane glides across a desk  ',
-				seconds: '8',
-				size: '1792x1024',
-				waitForCompletion: false,
-			},
-		});
+		const parameters = { model: 'sora-2-pro', prompt: '  A paper airplane glides across a desk  ', seconds: '8', size: '1792x1024' };
+		const { items, error, seen } = await createWithoutWaiting(parameters);
 		expect(error).toBeUndefined();
 		expect(seen.headers.authorization).toBe(`Bearer ${API_KEY}`);
 		expect(seen.headers['content-type']).toMatch(/^multipart\/form-data; boundary=/);
-		expect(seen.form.fields).toEqual({
-			model: 'sora-2-pro',
-			prompt: 'A paper airplane glides across a desk',
-			seconds: '8',
-			size: '1792x1024',
-		});
+		// sent as given, the prompt trimmed
+		expect(seen.form.fields).toEqual({ ...parameters, prompt: 'A paper airplane glides across a desk' });
 		expect(seen.form.files).toEqual({});
 		expect(items).toEqual([{ json: video('video_1'), pairedItem: { item: 0 } }]);
-		scope.done();
 		expect(unexpected).toEqual([]);
 	});
 
 	test('uploads the reference image from an input binary field kept in the binary store', async () => {
 		const binary = await storedBinary(FRAME, 'first-frame.png', 'image/png');
 		expect(binary.id).toBeTruthy();
-		const scope = nock(API);
-		const seen = captureCreate(scope);
-		const { error } = await runNode({
-			parameters: {
-				operation: 'create',
-				prompt: 'animate this',
-				waitForCompletion: false,
-				options: { referenceImageBinaryProperty: 'image' },
-			},
-			items: [{ json: {}, binary: { image: binary } }],
-		});
+		const { error, seen } = await createWithoutWaiting(
+			{ prompt: 'animate this', options: { referenceImageBinaryProperty: 'image' } },
+			[{ json: {}, binary: { image: binary } }],
+		);
 		expect(error).toBeUndefined();
 		const file = seen.form.files.input_reference;
 		expect(file.fileName).toBe('first-frame.png');
 		expect(file.contentType).toBe('image/png');
 		expect(file.bytes.equals(FRAME)).toBe(true);
-		scope.done();
 	});
 
 	test('fetches a reference image URL without the API key, then uploads it', async () => {
@@ -76,21 +62,14 @@ describe('Create without waiting', () => {
 				expect(this.req.headers.authorization).toBeUndefined();
 				return [200, FRAME, { 'content-type': 'image/png' }];
 			});
-		const scope = nock(API);
-		const seen = captureCreate(scope);
-		const { error } = await runNode({
-			parameters: {
-				operation: 'create',
-				prompt: 'animate this',
-				waitForCompletion: false,
-				options: { referenceImageUrl: `${FILES}/images/start.png` },
-			},
+		const { error, seen } = await createWithoutWaiting({
+			prompt: 'animate this',
+			options: { referenceImageUrl: `${FILES}/images/start.png` },
 		});
 		expect(error).toBeUndefined();
 		expect(seen.form.files.input_reference.fileName).toBe('start.png');
 		expect(seen.form.files.input_reference.bytes.equals(FRAME)).toBe(true);
 		files.done();
-		scope.done();
 	});
 
 	test('a reference URL that returns a web page fails before the paid request', async () => {
@@ -110,24 +89,18 @@ describe('Create without waiting', () => {
 	});
 
 	test('self-developed model: character fields and the storyboard prompt format', async () => {
-		const scope = nock(API);
-		const seen = captureCreate(scope);
-		const { error } = await runNode({
-			parameters: {
-				operation: 'create',
-				model: 'sora-2-all',
-				seconds: '15',
-				size: '720x1280',
-				waitForCompletion: false,
-				options: {
-					characterUrl: 'https://cdn.example.test/cameo.mp4',
-					characterTimestamps: '1, 3',
-					storyboard: {
-						shots: [
-							{ duration: 7.5, scene: 'The plane takes off.' },
-							{ duration: 7.5, scene: 'The plane lands.' },
-						],
-					},
+		const { error, seen } = await createWithoutWaiting({
+			model: 'sora-2-all',
+			seconds: '15',
+			size: '720x1280',
+			options: {
+				characterUrl: 'https://cdn.example.test/cameo.mp4',
+				characterTimestamps: '1, 3',
+				storyboard: {
+					shots: [
+						{ duration: 7.5, scene: 'The plane takes off.' },
+						{ duration: 7.5, scene: 'The plane lands.' },
+					],
 				},
 			},
 		});
@@ -140,25 +113,17 @@ describe('Create without waiting', () => {
 			character_url: 'https://cdn.example.test/cameo.mp4',
 			character_timestamps: '1,3',
 		});
-		scope.done();
 	});
 
 	test('a model given by expression passes through with any seconds and size', async () => {
-		const scope = nock(API);
-		const seen = captureCreate(scope);
-		const { error } = await runNode({
-			parameters: {
-				operation: 'create',
-				model: '={{ "sora-3-preview" }}',
-				prompt: 'x',
-				seconds: '7',
-				size: '640x480',
-				waitForCompletion: false,
-			},
+		const { error, seen } = await createWithoutWaiting({
+			model: '={{ "sora-3-preview" }}',
+			prompt: 'x',
+			seconds: '7',
+			size: '640x480',
 		});
 		expect(error).toBeUndefined();
 		expect(seen.form.fields).toMatchObject({ model: 'sora-3-preview', seconds: '7', size: '640x480' });
-		scope.done();
 	});
 });
 
@@ -253,7 +218,8 @@ describe('Create and wait for completion', () => {
 		expect(elapsed).toBeLessThan(2500);
 	});
 
-	test('a 429 with Retry-After while polling is waited out and the wait goes on', async () => {
+	/** Creates and waits without downloading, answering the first status check with `firstAnswer`. */
+	async function waitThroughTwoChecks(firstAnswer, finished) {
 		const scope = nock(API);
 		captureCreate(scope);
 		const times = [];
@@ -261,43 +227,37 @@ describe('Create and wait for completion', () => {
 			.get('/v1/videos/video_1')
 			.reply(() => {
 				times.push(Date.now());
-				return [429, { error: { message: 'slow down', type: 'rate_limit' } }, { 'retry-after': '1' }];
+				return firstAnswer;
 			})
 			.get('/v1/videos/video_1')
 			.reply(() => {
 				times.push(Date.now());
-				return [200, video('video_1', { status: 'completed', progress: 100 })];
+				return [200, finished];
 			});
-		const { items, error } = await runNode({
+		const result = await runNode({
 			parameters: { operation: 'create', prompt: 'x', options: { ...fast, download: false } },
 		});
+		scope.done();
+		return { ...result, pauseMs: times[1] - times[0] };
+	}
+
+	test('a 429 with Retry-After while polling is waited out and the wait goes on', async () => {
+		const { items, error, pauseMs } = await waitThroughTwoChecks(
+			[429, { error: { message: 'slow down', type: 'rate_limit' } }, { 'retry-after': '1' }],
+			video('video_1', { status: 'completed', progress: 100 }),
+		);
 		expect(error).toBeUndefined();
 		expect(items[0].json.status).toBe('completed');
-		expect(times[1] - times[0]).toBeGreaterThanOrEqual(950);
-		scope.done();
+		expect(pauseMs).toBeGreaterThanOrEqual(950);
 	});
 
 	test('the server hint openai-poll-after-ms stretches the next poll', async () => {
-		const scope = nock(API);
-		captureCreate(scope);
-		const times = [];
-		scope
-			.get('/v1/videos/video_1')
-			.reply(() => {
-				times.push(Date.now());
-				return [200, video('video_1', { status: 'in_progress' }), { 'openai-poll-after-ms': '600' }];
-			})
-			.get('/v1/videos/video_1')
-			.reply(() => {
-				times.push(Date.now());
-				return [200, video('video_1', { status: 'completed' })];
-			});
-		const { error } = await runNode({
-			parameters: { operation: 'create', prompt: 'x', options: { ...fast, download: false } },
-		});
+		const { error, pauseMs } = await waitThroughTwoChecks(
+			[200, video('video_1', { status: 'in_progress' }), { 'openai-poll-after-ms': '600' }],
+			video('video_1', { status: 'completed' }),
+		);
 		expect(error).toBeUndefined();
-		expect(times[1] - times[0]).toBeGreaterThanOrEqual(580);
-		scope.done();
+		expect(pauseMs).toBeGreaterThanOrEqual(580);
 	});
 
 	test('a job that is already completed when created is not polled at all', async () => {

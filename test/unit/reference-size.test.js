@@ -33,6 +33,15 @@ describe('reading the pixel size from the header', () => {
 	});
 });
 
+/** A create of a sora-2 1280x720 video that does not wait: the reference image must match it. */
+const LANDSCAPE_CREATE = {
+	operation: 'create',
+	prompt: 'animate this',
+	model: 'sora-2',
+	size: '1280x720',
+	waitForCompletion: false,
+};
+
 /** Runs a create with a reference image in the binary store; returns the sent form, if any. */
 async function createWithImage(bytes, parameters, mimeType = 'image/png') {
 	const binary = await storedBinary(bytes, 'frame', mimeType);
@@ -104,14 +113,7 @@ describe('checked before paying', () => {
 		const good = await storedBinary(pngOfSize(1280, 720), 'good.png', 'image/png');
 		const bad = await storedBinary(pngOfSize(640, 640), 'bad.png', 'image/png');
 		const { error } = await runNode({
-			parameters: {
-				operation: 'create',
-				prompt: 'animate this',
-				model: 'sora-2',
-				size: '1280x720',
-				waitForCompletion: false,
-				options: { referenceImageBinaryProperty: 'image' },
-			},
+			parameters: { ...LANDSCAPE_CREATE, options: { referenceImageBinaryProperty: 'image' } },
 			items: [{ json: {}, binary: { image: good } }, { json: {}, binary: { image: bad } }],
 		});
 		expect(error.message).toBe('Item 1, field "size": the reference image is 640x640 but Size is 1280x720');
@@ -121,14 +123,7 @@ describe('checked before paying', () => {
 	test('a reference URL is checked once fetched, still before its create is sent', async () => {
 		const files = nock(FILES).get('/frame.png').reply(200, pngOfSize(1024, 1024), { 'content-type': 'image/png' });
 		const { error } = await runNode({
-			parameters: {
-				operation: 'create',
-				prompt: 'animate this',
-				model: 'sora-2',
-				size: '1280x720',
-				waitForCompletion: false,
-				options: { referenceImageUrl: `${FILES}/frame.png` },
-			},
+			parameters: { ...LANDSCAPE_CREATE, options: { referenceImageUrl: `${FILES}/frame.png` } },
 		});
 		expect(error.message).toBe('Item 0, field "size": the reference image is 1024x1024 but Size is 1280x720');
 		files.done();

@@ -7,6 +7,14 @@ const { API, MP4, video, trackUnexpectedRequests } = require('../support/api');
 const unexpected = trackUnexpectedRequests();
 const RESUME = (id) => `Continue with Retrieve with wait, video id ${id}.`;
 
+/** Retrieves video_1 with a wait and the given options; returns the error the item ends in. */
+async function failedWaitForVideo1(options) {
+	const { error } = await runNode({
+		parameters: { operation: 'retrieve', videoId: 'video_1', waitForCompletion: true, options },
+	});
+	return error;
+}
+
 describe('Retrieve with wait', () => {
 	test('off by default: one status check, nothing downloaded (saved workflows behave as before)', async () => {
 		const scope = nock(API).get('/v1/videos/video_1').reply(200, video('video_1', { status: 'in_progress', progress: 10 }));
@@ -64,47 +72,43 @@ describe('Retrieve with wait', () => {
 			.get('/v1/videos/video_1')
 			.times(30)
 			.reply(200, video('video_1', { status: 'in_progress', progress: 42 }));
-		const { error } = await runNode({
-			parameters: { operation: 'retrieve', videoId: 'video_1', waitForCompletion: true, options: { pollInterval: 0.2, timeout: 1 } },
-		});
+		const error = await failedWaitForVideo1({ pollInterval: 0.2, timeout: 1 });
 		expect(error.message).toBe('Video video_1 was not finished after 1 s: last status "in_progress", 42% done');
 		expect(error.description).toContain(RESUME('video_1'));
 		expect(error.context.videoId).toBe('video_1');
 		nock.cleanAll();
 	});
 
-	test('lost status checks name Retrieve with wait and the video id', async () => {
-		const scope = nock(API)
-			.get('/v1/videos/video_1')
-			.reply(200, video('video_1', { status: 'in_progress', progress: 5 }))
-			.get('/v1/videos/video_1')
-			.times(2)
-			.reply(502, { error: { message: 'bad gateway' } });
-		const { error } = await runNode({
-			parameters: {
-				operation: 'retrieve',
-				videoId: 'video_1',
-				waitForCompletion: true,
-				options: { pollInterval: 0.1, maxRetries: 1 },
-			},
-		});
-		expect(error.message).toBe('Lost track of video video_1 while waiting: Retrieve video failed (video video_1): bad gateway');
-		expect(error.description).toContain(RESUME('video_1'));
-		scope.done();
-	});
-
-	test('a download that fails after completion names Retrieve with wait and the video id', async () => {
-		const scope = nock(API)
-			.get('/v1/videos/video_1')
-			.reply(200, video('video_1', { status: 'completed', progress: 100 }))
-			.get('/v1/videos/video_1/content')
-			.query({ variant: 'video' })
-			.times(2)
-			.reply(500, { error: { message: 'storage hiccup' } });
-		const { error } = await runNode({
-			parameters: { operation: 'retrieve', videoId: 'video_1', waitForCompletion: true, options: { maxRetries: 1 } },
-		});
-		expect(error.message).toBe('Download video failed (video video_1): storage hiccup');
+	test.each([
+		[
+			'lost status checks',
+			(api) =>
+				api
+					.get('/v1/videos/video_1')
+					.reply(200, video('video_1', { status: 'in_progress', progress: 5 }))
+					.get('/v1/videos/video_1')
+					.times(2)
+					.reply(502, { error: { message: 'bad gateway' } }),
+			{ pollInterval: 0.1, maxRetries: 1 },
+			'Lost track of video video_1 while waiting: Retrieve video failed (video video_1): bad gateway',
+		],
+		[
+			'a download that fails after completion',
+			(api) =>
+				api
+					.get('/v1/videos/video_1')
+					.reply(200, video('video_1', { status: 'completed', progress: 100 }))
+					.get('/v1/videos/video_1/content')
+					.query({ variant: 'video' })
+					.times(2)
+					.reply(500, { error: { message: 'storage hiccup' } }),
+			{ maxRetries: 1 },
+			'Download video failed (video video_1): storage hiccup',
+		],
+	])('%s: the error names Retrieve with wait and the video id', async (_, answers, options, message) => {
+		const scope = answers(nock(API));
+		const error = await failedWaitForVideo1(options);
+		expect(error.message).toBe(message);
 		expect(error.description).toContain(RESUME('video_1'));
 		scope.done();
 	});
