@@ -206,7 +206,7 @@ describe.each(hostVersions())('n8n %s', (version) => {
 
 		it('fetches a reference image URL without the API key and uploads it', () => {
 			const [item] = out('Create with Reference URL');
-			expect(item.json).toMatchObject({ status: 'queued', size: '720x1280', seconds: '8' });
+			expect(item.json).toMatchObject({ status: 'queued', size: '400x90', seconds: '8' });
 			const job = standIn.jobs.get(item.json.id);
 			expect(job.inputReference).toMatchObject({ kind: 'file', contentType: 'image/jpeg', sha256: sha256(fixtures.spritesheet) });
 			const fetched = requests.filter((r) => r.server === 'files' && r.path === '/files/first-frame.jpg');

@@ -99,14 +99,26 @@ describe('a create whose answer was lost', () => {
 		scope.done();
 	});
 
-	test('the re-send is lost too: no third request, the item fails', async () => {
+	test('a lost re-send is looked up again: found after the second re-send', async () => {
 		const scope = nock(API);
-		const seen = creates(scope, ['reset', 'reset']);
+		const seen = creates(scope, ['reset', 'reset', 'reset']);
 		scope.get('/v1/videos').query(listQuery).times(2).reply(200, page([]));
+		scope.get('/v1/videos').query(listQuery).reply(200, page([listed('video_3')]));
+		const { items, error } = await runNode({ parameters: createParams({ resendIfNoJobFound: true }) });
+		expect(error).toBeUndefined();
+		expect(seen.posts).toBe(3);
+		expect(items[0].json).toMatchObject({ id: 'video_3', recovered: true });
+		scope.done();
+	});
+
+	test('every re-send is lost too: three re-sends at most, then the item fails', async () => {
+		const scope = nock(API);
+		const seen = creates(scope, ['reset', 'reset', 'reset', 'reset']);
+		scope.get('/v1/videos').query(listQuery).times(4).reply(200, page([]));
 		const { error } = await runNode({ parameters: createParams({ resendIfNoJobFound: true }) });
-		expect(seen.posts).toBe(2);
+		expect(seen.posts).toBe(4);
 		expect(error.message).toMatch(/^Create video failed: .*; no job for it shows in the video list$/);
-		expect(error.description).toContain('It was already sent once more after the list showed no job');
+		expect(error.description).toContain('It was already sent 3 more times, each time after the list showed no job');
 		expect(error.description).not.toContain('turn on');
 		scope.done();
 		expect(unexpected).toEqual([]);

@@ -186,14 +186,25 @@ function describeRequest(request: JobRequest): string {
 	return `a video with the prompt "${start}", ${parts.filter(Boolean).join(', ')}`;
 }
 
-/** Whether a request may be sent once more when the list clearly shows no job for it. */
-type Resend = 'allowed' | 'off' | 'used';
+/**
+ * How often a request may be sent again, each time only after the list clearly showed no job for
+ * the answer that was lost: a relay's 502s come in runs, and a clear list means nothing was paid.
+ */
+const MAX_RESENDS = 3;
 
-const ABSENT_NEXT: Record<Resend, string> = {
-	allowed: '',
-	off: 'If there is none, run the item again, or turn on the Send Again When No Job Is Found option.',
-	used: 'It was already sent once more after the list showed no job: if there is none, run the item again later.',
-};
+/** The re-sends a request has left; none when the Send Again option is off. */
+interface Resend {
+	allowed: boolean;
+	used: number;
+}
+
+function absentNext(resend: Resend): string {
+	if (!resend.allowed) {
+		return 'If there is none, run the item again, or turn on the Send Again When No Job Is Found option.';
+	}
+	if (resend.used < MAX_RESENDS) return '';
+	return `It was already sent ${resend.used} more times, each time after the list showed no job: if there is none, run the item again later.`;
+}
 
 function notReconciled(
 	ctx: IExecuteFunctions,
@@ -216,7 +227,7 @@ function notReconciled(
 		'unclear' in found
 			? `${found.unclear} ${lookFor}`
 			: 'absent' in found
-				? `${lookFor} ${ABSENT_NEXT[resend]}`
+				? `${lookFor} ${absentNext(resend)}`
 				: `${lookFor} If there is none, run the item again.`;
 	return operationError(ctx, itemIndex, `${lost.message}; ${why}`, {
 		secret: session.secret,
@@ -260,7 +271,8 @@ async function reconcile(
 
 /**
  * Starts an item's paid job. When the answer is lost, the job is looked for and adopted; only when
- * the list clearly shows none, and `resendIfAbsent` allows it, is the request sent once more.
+ * the list clearly shows none, and `resendIfAbsent` allows it, is the request sent again (at most
+ * MAX_RESENDS times).
  * Two items with the same request never adopt the same job.
  */
 export async function startJob(
@@ -271,14 +283,10 @@ export async function startJob(
 	itemIndex: number,
 	resendIfAbsent: boolean,
 ): Promise<StartedJob> {
-	return await attemptJob(
-		ctx,
-		session,
-		request,
-		start,
-		itemIndex,
-		resendIfAbsent ? 'allowed' : 'off',
-	);
+	return await attemptJob(ctx, session, request, start, itemIndex, {
+		allowed: resendIfAbsent,
+		used: 0,
+	});
 }
 
 async function attemptJob(
@@ -309,6 +317,9 @@ async function attemptJob(
 		itemIndex,
 	);
 	if (!('absent' in result)) return result;
-	if (resend !== 'allowed') throw result.absent;
-	return await attemptJob(ctx, session, request, start, itemIndex, 'used');
+	if (!resend.allowed || resend.used >= MAX_RESENDS) throw result.absent;
+	return await attemptJob(ctx, session, request, start, itemIndex, {
+		...resend,
+		used: resend.used + 1,
+	});
 }
