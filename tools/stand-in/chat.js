@@ -6,6 +6,7 @@ const { promptMarkers, markerStatus } = require('./markers');
 const { requireBody, summarizeMessages } = require('./body');
 const { invalid } = require('./reply');
 const { hex } = require('./util');
+const { retiredAnswer } = require('./retired');
 
 const UPSTREAM_ERROR = { error: { message: 'upstream failed', type: 'comet_api_error', code: null, param: null } };
 
@@ -57,11 +58,13 @@ function createChatRoutes(st) {
 		if (!body || typeof body !== 'object' || !Array.isArray(body.messages) || body.messages.length === 0) {
 			return invalid("Missing required parameter: 'messages'.", 'missing_required_parameter', 'messages');
 		}
+		const model = typeof body.model === 'string' && body.model ? body.model : 'sora-2';
+		const retired = retiredAnswer(options, model, ctx.rec);
+		if (retired) return retired;
 		const messages = summarizeMessages(body.messages);
 		const prompt = messages.filter((msg) => msg.role === 'user').flatMap((msg) => msg.texts).join('\n');
 		const m = promptMarkers(prompt);
 		if (m.status) return markerStatus(m.status, options.faults);
-		const model = typeof body.model === 'string' && body.model ? body.model : 'sora-2';
 		const stream = body.stream === true;
 		const id = `chatcmpl-${hex(12)}`;
 		const withLink = !m.chatNoLink && !m.chatError && !m.fail && !m.never;

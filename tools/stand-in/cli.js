@@ -25,6 +25,15 @@ const HELP = `Usage: node tools/stand-in/cli.js [flags]
   --no-gzip                never gzip JSON answers
   --no-check-mime          accept any input_reference content type
   --strict-reference-size  reject a reference image whose pixel size differs from size
+  --seedance-status upper|lower   Seedance status words: SUBMITTED/IN_PROGRESS/SUCCESS/FAILED (default) or lowercase
+  --no-content-answer not_found|task_not_exist|unsupported
+                           what /content answers for a family without that route (Seedance; default not_found = 404)
+  --video-url-ttl-s N      a signed video_url expires N s after completion (default 3600)
+  --video-url-on-api-origin  video_url on the API origin (Bearer key required) instead of the signed file host
+  --retired-models a,b     these models answer like a gateway without a channel and leave /v1/models
+  --retired-answer no-channel|no-channel-zh|openai-404   503 model_not_found (English, Chinese) or 404 (default no-channel)
+  --model-types            /v1/models records carry model_type
+  --models a,b             replace /v1/models' list with these ids
   --seed N  --rate5xx F  --statuses5xx 500,502  --rate-drop F  --drop-after-create  --error-after-create
   --burst429 P  --burst-length K  --retry-after-s N  --retry-after-ms N  --rate-truncate F  --slow-ms N
   --paid-burst429 P  --paid-burst-length K  --paid-rate503 F
@@ -33,7 +42,7 @@ const HELP = `Usage: node tools/stand-in/cli.js [flags]
   --log                    print each request to stderr
   --llm                    also start the language-model stand-in (prints llmUrl)
   --llm-port N  --llm-api-key KEY  --llm-tool NAME  --llm-args JSON
-Control (no auth): GET /__stand-in/requests | /paid-requests | /jobs | /chats | /options | /open-requests,
+Control (no auth): GET /__stand-in/requests | /paid-requests | /file-host-requests | /jobs | /chats | /options | /open-requests,
   POST /__stand-in/options (JSON partial options), POST /__stand-in/reset;
   on the LLM: GET /__llm/requests | /tool-messages | /tool-calls, POST /__llm/reset`;
 
@@ -54,11 +63,13 @@ function number(v) {
 
 /** @param {string} v */
 const numbers = (v) => v.split(',').map(number);
+/** @param {string} v */
+const names = (v) => v.split(',').map((n) => n.trim()).filter(Boolean);
 /** `N` or `MIN-MAX`. @param {string} v */
 const numberOrRange = (v) => (/^\d+-\d+$/.test(v) ? /** @type {[number, number]} */ (v.split('-').map(number)) : number(v));
-/** @param {string} v */
-const progressMode = (v) => {
-	if (v !== 'linear' && v !== 'uneven') throw new Error(`--progress-mode is linear or uneven, not ${v}`);
+/** A reader that takes one of `values`. @param {string[]} values */
+const oneOf = (values) => (/** @type {string} */ v) => {
+	if (!values.includes(v)) throw new Error(`expected one of ${values.join(', ')}, not ${v}`);
 	return v;
 };
 
@@ -78,7 +89,15 @@ const FLAGS = {
 	'--video-bytes': ['o', 'videoBytes', bytes],
 	'--chat-delay-ms': ['o', 'chatDelayMs', number],
 	'--create-latency-ms': ['o', 'createLatencyMs', numberOrRange],
-	'--progress-mode': ['o', 'progressMode', progressMode],
+	'--progress-mode': ['o', 'progressMode', oneOf(['linear', 'uneven'])],
+	'--seedance-status': ['o', 'seedanceStatus', oneOf(['upper', 'lower'])],
+	'--no-content-answer': ['o', 'noContentAnswer', oneOf(['not_found', 'task_not_exist', 'unsupported'])],
+	'--video-url-ttl-s': ['o', 'videoUrlTtlS', number],
+	'--video-url-on-api-origin': ['o', 'videoUrlOnApiOrigin', { set: true }],
+	'--retired-models': ['o', 'retiredModels', names],
+	'--retired-answer': ['o', 'retiredAnswer', oneOf(['no-channel', 'no-channel-zh', 'openai-404'])],
+	'--model-types': ['o', 'modelTypes', { set: true }],
+	'--models': ['o', 'models', names],
 	'--no-gzip': ['o', 'gzip', { set: false }],
 	'--no-check-mime': ['o', 'checkMime', { set: false }],
 	'--strict-reference-size': ['o', 'strictReferenceSize', { set: true }],

@@ -14,6 +14,7 @@ function createControl(st, { handle, videoObject }) {
 	const endpoints = {
 		'GET /__stand-in/requests': () => st.requests,
 		'GET /__stand-in/paid-requests': () => handle().paidRequests(),
+		'GET /__stand-in/file-host-requests': () => handle().fileHostRequests(),
 		'GET /__stand-in/jobs': jobsWithVideos,
 		'GET /__stand-in/chats': () => [...st.chats.values()],
 		'GET /__stand-in/options': () => st.options,

@@ -1,7 +1,8 @@
 // @ts-check
 'use strict';
 /**
- * A local stand-in for CometAPI's Sora 2 endpoints (OpenAI Videos API shape plus the chat format).
+ * A local stand-in for CometAPI's /v1/videos (Sora 2 in the OpenAI Videos API shape, and the Veo, Seedance,
+ * Wan, Vidu, HappyHorse and Omni task families) plus the chat format.
  * Plain Node.js built-ins only, two HTTP servers on 127.0.0.1: the API and a "third-party" file host.
  * Also exports the language-model stand-in for agent tests (llm.js). See README.md in this folder.
  */
@@ -33,6 +34,7 @@ const { startLlmStandIn } = require('./llm');
  * @property {StandInOptions} options
  * @property {() => RequestRecord[]} paidRequests  paid requests that reached the handler
  * @property {() => RequestRecord[]} paidAttempts  every request to a paid route, refused and dropped ones included
+ * @property {() => RequestRecord[]} fileHostRequests  every request the file host received, headers as received
  * @property {number} openRequests      requests (both servers) whose answer has not ended yet
  * @property {number} peakOpenRequests  the most open at once since start, reset() or resetPeakOpenRequests()
  * @property {() => void} resetPeakOpenRequests  the peak restarts from the requests open now
@@ -51,13 +53,14 @@ async function startStandIn(opts = {}) {
 	const st = createState(opts);
 	const engine = createFaultEngine(() => st.options.faults);
 	const videos = createVideoRoutes(st, engine);
-	const route = createRouter(videos, createChatRoutes(st));
+	const route = createRouter(st.options, videos, createChatRoutes(st));
 	/** @type {StandIn} */
 	let handle;
 	const control = createControl(st, { handle: () => handle, videoObject: videos.videoObject });
 	const apiServer = makeServer('stand-in', createApiHandler(st, { engine, route, control }));
 	const fileServer = makeServer('stand-in', createFileHandler(st, engine));
 	const apiPort = await listen(apiServer, st.options.port);
+	st.baseUrl = `http://127.0.0.1:${apiPort}`;
 	try {
 		st.fileHostUrl = `http://127.0.0.1:${await listen(fileServer, st.options.fileHostPort)}`;
 	} catch (e) {
@@ -65,7 +68,7 @@ async function startStandIn(opts = {}) {
 		throw e;
 	}
 	handle = {
-		baseUrl: `http://127.0.0.1:${apiPort}`,
+		baseUrl: st.baseUrl,
 		fileHostUrl: st.fileHostUrl,
 		requests: st.requests,
 		jobs: st.jobs,
@@ -73,6 +76,7 @@ async function startStandIn(opts = {}) {
 		options: st.options,
 		paidRequests: () => st.requests.filter((r) => r.paid),
 		paidAttempts: () => st.requests.filter((r) => r.paidRoute),
+		fileHostRequests: () => st.requests.filter((r) => r.server === 'files'),
 		get openRequests() {
 			return st.open.now;
 		},

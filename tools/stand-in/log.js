@@ -31,6 +31,7 @@ function newRecord(st, server, req, url, paidRoute) {
 		bytesSent: null,
 		durationMs: null,
 		latencyMs: 0,
+		denied: null,
 	};
 	st.requests.push(rec);
 	return rec;

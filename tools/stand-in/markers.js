@@ -18,6 +18,7 @@ function promptMarkers(prompt) {
 	return {
 		fail: prompt.includes('[fail]'),
 		never: prompt.includes('[never]'),
+		error: prompt.includes('[error]'),
 		renderMs: number(/\[render:(\d+)\]/),
 		queuedMs: number(/\[queued:(\d+)\]/),
 		status: number(/\[status:(\d{3})\]/),

@@ -1,6 +1,6 @@
 // @ts-check
 'use strict';
-/** Where a job is at a moment: queued, in progress (linear or uneven), completed or failed. */
+/** Where a job is at a moment: queued, in progress (linear or uneven), completed, failed or error. */
 
 /**
  * Uneven progress for one job: it stalls, then jumps. The render span (queued -> render) is cut at
@@ -22,7 +22,7 @@ const steppedProgress = (steps, t) => steps.reduce((p, s) => (t >= s.atMs ? s.pr
 
 /**
  * @param {import('./state').Job} job @param {number} now
- * @returns {{status: 'queued'|'in_progress'|'completed'|'failed', progress: number, completedMs: number|null}}
+ * @returns {{status: import('./families').Status, progress: number, completedMs: number|null}}
  */
 function stateOf(job, now) {
 	const t = now - job.createdMs;
@@ -32,7 +32,7 @@ function stateOf(job, now) {
 	const progress = job.progressSteps ? steppedProgress(job.progressSteps, t) : lin;
 	if (job.never) return { status: 'in_progress', progress: Math.min(42, progress), completedMs: null };
 	if (t < job.renderMs) return { status: 'in_progress', progress: Math.min(99, progress), completedMs: null };
-	if (job.fail) return { status: 'failed', progress: job.renderMs > job.queuedMs ? 99 : 0, completedMs: null };
+	if (job.fail || job.endsInError) return { status: job.fail ? 'failed' : 'error', progress: job.renderMs > job.queuedMs ? 99 : 0, completedMs: null };
 	return { status: 'completed', progress: 100, completedMs: job.createdMs + job.renderMs };
 }
 

@@ -21,4 +21,8 @@ const invalid = (message, code = null, param = null) => json(400, errorBody(mess
 /** @param {string} param @param {string} expected @param {unknown} got */
 const invalidValue = (param, expected, got) => invalid(`Invalid value for '${param}': expected ${expected}, got ${JSON.stringify(got)}.`, 'invalid_value', param);
 
-module.exports = { json, invalid, invalidValue };
+const REPLY_KINDS = new Set(['json', 'binary', 'redirect', 'sse', 'delayed-json']);
+/** Whether a checker answered a Reply (a 400) instead of a value. @param {unknown} v @returns {v is Reply} */
+const isReply = (v) => !!v && typeof v === 'object' && REPLY_KINDS.has(/** @type {any} */ (v).kind);
+
+module.exports = { json, invalid, invalidValue, isReply };

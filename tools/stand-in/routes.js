@@ -4,8 +4,8 @@
 
 const { json } = require('./reply');
 const { errorBody } = require('./util');
+const { listModels } = require('./catalogue');
 
-const MODELS = ['sora-2', 'sora-2-pro', 'sora-2-2025-10-06', 'sora-2-pro-2025-10-06', 'sora-2-2025-12-08', 'sora-2-all', 'sora-2-pro-all', 'sora-2-hd'];
 const REMIX_PATH = /^\/v1\/videos\/([^/]+)\/remix$/;
 
 /** Create, remix and chat start paid work. @param {string} method @param {string} p */
@@ -13,16 +13,15 @@ const isPaidRoute = (method, p) => method === 'POST' && (p === '/v1/videos' || p
 /** The paid routes whose answer `createLatencyMs` delays. @param {string} method @param {string} p */
 const isCreateRoute = (method, p) => method === 'POST' && (p === '/v1/videos' || REMIX_PATH.test(p));
 
-const listModels = () => json(200, { object: 'list', data: MODELS.map((id) => ({ id, object: 'model', created: 1759881600, owned_by: 'openai' })) });
-
 /**
+ * @param {import('./state').StandInOptions} options
  * @param {ReturnType<typeof import('./videos').createVideoRoutes>} videos
  * @param {ReturnType<typeof import('./chat').createChatRoutes>} chat
  */
-function createRouter(videos, chat) {
+function createRouter(options, videos, chat) {
 	/** @type {{method: string, path: RegExp, handle: (ctx: import('./body').Ctx, id: string) => import('./reply').Reply}[]} */
 	const table = [
-		{ method: 'GET', path: /^\/v1\/models$/, handle: listModels },
+		{ method: 'GET', path: /^\/v1\/models$/, handle: () => listModels(options) },
 		{ method: 'POST', path: /^\/v1\/videos$/, handle: videos.createVideo },
 		{ method: 'GET', path: /^\/v1\/videos$/, handle: videos.listVideos },
 		{ method: 'POST', path: /^\/v1\/chat\/completions$/, handle: chat.chatCompletions },
@@ -30,6 +29,7 @@ function createRouter(videos, chat) {
 		{ method: 'DELETE', path: /^\/v1\/videos\/([^/]+)$/, handle: (_ctx, id) => videos.deleteVideo(id) },
 		{ method: 'POST', path: REMIX_PATH, handle: videos.remixVideo },
 		{ method: 'GET', path: /^\/v1\/videos\/([^/]+)\/content$/, handle: videos.content },
+		{ method: 'GET', path: /^\/v1\/video-files\/([^/]+)\.mp4$/, handle: videos.videoFile },
 	];
 
 	/** HEAD is answered as GET. @param {import('./body').Ctx} ctx @returns {import('./reply').Reply} */

@@ -10,6 +10,7 @@ const { FIVE_XX, retryHeaders } = require('./faults');
 const { VARIANTS, variantBytes } = require('./media');
 const { errorBody } = require('./util');
 const { json } = require('./reply');
+const { signedUrlDenial, DENIAL_BODIES } = require('./signed-urls');
 
 /** @typedef {import('node:http').IncomingMessage} Req @typedef {import('node:http').ServerResponse} Res @typedef {import('./state').RequestRecord} Rec */
 
@@ -126,9 +127,28 @@ function createApiHandler(st, { engine, route, control }) {
 	};
 }
 
-/** @param {import('./state').State} st @param {ReturnType<typeof import('./faults').createFaultEngine>} engine */
+/**
+ * A plain-text or XML answer from the file host.
+ * @param {Res} res @param {Rec} rec @param {number} status @param {string} type @param {string} body @param {Record<string, string>} [headers]
+ */
+function sendText(res, rec, status, type, body, headers = {}) {
+	rec.status = status;
+	res.writeHead(status, { 'content-type': type, 'content-length': String(Buffer.byteLength(body)), ...headers });
+	res.end(body);
+}
+
+/**
+ * The file host: `/files/<name>` for anyone, `/signed/<id>.mp4?expires=&signature=` only while the
+ * signature matches and has not expired (else 403, `rec.denied` says why).
+ * @param {import('./state').State} st @param {ReturnType<typeof import('./faults').createFaultEngine>} engine
+ */
 function createFileHandler(st, engine) {
 	const { options } = st;
+	/** @param {Res} res @param {Rec} rec @param {'video'|'thumbnail'|'spritesheet'} variant @param {boolean} truncate */
+	const sendFile = (res, rec, variant, truncate) => {
+		const b = variantBytes(variant, options.videoBytes);
+		sendBinary(res, rec, { type: VARIANTS[variant].type, length: b.length, source: b.source, headers: { 'cache-control': 'private, max-age=3600' } }, truncate);
+	};
 	/** @param {Req} req @param {Res} res */
 	return async (req, res) => {
 		const url = new URL(req.url || '/', 'http://127.0.0.1');
@@ -142,22 +162,20 @@ function createFileHandler(st, engine) {
 		if (fault.kind === '429' || fault.kind === '5xx') {
 			rec.fault = fault.kind;
 			rec.refused = true;
-			rec.status = fault.status;
-			res.writeHead(fault.status, { 'content-type': 'text/plain', ...(fault.kind === '429' ? retryHeaders(options.faults) : {}) });
-			res.end(fault.kind === '429' ? 'Too Many Requests' : 'Upstream error');
-			return;
+			const retry = fault.kind === '429' ? retryHeaders(options.faults) : {};
+			return sendText(res, rec, fault.status, 'text/plain', fault.kind === '429' ? 'Too Many Requests' : 'Upstream error', retry);
 		}
 		rec.handled = true;
-		const m = /^\/files\/([A-Za-z0-9_.-]+)\.(mp4|webp|jpg|jpeg)$/.exec(url.pathname);
-		if (!m || (req.method !== 'GET' && req.method !== 'HEAD')) {
-			rec.status = 404;
-			res.writeHead(404, { 'content-type': 'text/plain' });
-			res.end('Not Found');
-			return;
+		const readable = req.method === 'GET' || req.method === 'HEAD';
+		const signed = /^\/signed\/([A-Za-z0-9_.-]+\.mp4)$/.exec(url.pathname);
+		if (signed && readable) {
+			rec.denied = signedUrlDenial(st, signed[1], url.searchParams, Date.now());
+			if (rec.denied) return sendText(res, rec, 403, 'application/xml', DENIAL_BODIES[rec.denied]);
+			return sendFile(res, rec, 'video', fault.truncate);
 		}
-		const variant = m[2] === 'mp4' ? 'video' : m[2] === 'webp' ? 'thumbnail' : 'spritesheet';
-		const b = variantBytes(variant, options.videoBytes);
-		sendBinary(res, rec, { type: VARIANTS[variant].type, length: b.length, source: b.source, headers: { 'cache-control': 'private, max-age=3600' } }, fault.truncate);
+		const m = /^\/files\/([A-Za-z0-9_.-]+)\.(mp4|webp|jpg|jpeg)$/.exec(url.pathname);
+		if (!m || !readable) return sendText(res, rec, 404, 'text/plain', 'Not Found');
+		sendFile(res, rec, m[2] === 'mp4' ? 'video' : m[2] === 'webp' ? 'thumbnail' : 'spritesheet', fault.truncate);
 	};
 }
 

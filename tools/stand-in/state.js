@@ -3,7 +3,7 @@
 /** The stand-in's state: live options, the request log, jobs, chats, counters and timers. */
 
 const { DEFAULT_FAULTS } = require('./faults');
-const { createTimers } = require('./util');
+const { createTimers, hex } = require('./util');
 
 /**
  * @typedef {object} StandInOptions
@@ -24,6 +24,14 @@ const { createTimers } = require('./util');
  * @property {number} maxBodyBytes         larger request bodies get 413
  * @property {number|[number, number]} createLatencyMs  how long a create or remix takes to answer (a range: seeded draw)
  * @property {'linear'|'uneven'} progressMode  uneven: progress stalls, then jumps (seeded per job)
+ * @property {'upper'|'lower'} seedanceStatus  Seedance's status words: SUBMITTED/IN_PROGRESS/SUCCESS/FAILED or the lowercase revision
+ * @property {'not_found'|'task_not_exist'|'unsupported'} noContentAnswer  GET /v1/videos/{id}/content for a family without that route
+ * @property {number} videoUrlTtlS          a signed video_url expires this many seconds after the job completed
+ * @property {boolean} videoUrlOnApiOrigin  video_url on the API origin (Bearer key required) instead of the signed file host
+ * @property {string[]} retiredModels        create, remix and chat with these models answer like a gateway without a channel; not listed
+ * @property {'no-channel'|'no-channel-zh'|'openai-404'} retiredAnswer  503 model_not_found (English or Chinese) or 404 model_not_found
+ * @property {boolean} modelTypes           GET /v1/models records carry model_type
+ * @property {(string|Record<string, unknown>)[]|undefined} models  replaces GET /v1/models' list (an id, or a record sent as given)
  */
 
 /**
@@ -47,6 +55,7 @@ const { createTimers } = require('./util');
  * @property {number|null} bytesSent  body bytes sent, for binary answers
  * @property {number|null} durationMs
  * @property {number} latencyMs      the createLatencyMs drawn for this create or remix (0 otherwise)
+ * @property {null|'signature'|'expired'} denied  why the file host answered 403 to a signed URL
  */
 
 /**
@@ -96,17 +105,22 @@ const { createTimers } = require('./util');
  * @property {number} seq
  * @property {string} model
  * @property {string} prompt
- * @property {string} size
+ * @property {string} family        the family's name (families.js), 'unknown' for a model not in the table
+ * @property {string|null} size     null for a model without size (omni-fast)
  * @property {string} seconds
+ * @property {string|null} resolution   recorded for models that read it, default filled in
+ * @property {string|null} aspectRatio  recorded for models that read it, default filled in
  * @property {number} createdMs
  * @property {number} renderMs
  * @property {number} queuedMs
  * @property {boolean} fail
  * @property {boolean} never
+ * @property {boolean} endsInError  `[error]`: ends with status error (a plain-string error)
  * @property {boolean} cometShape   `[comet]`: omit null fields and prompt, add video_url when completed
  * @property {boolean} upperStatus  `[upper]`: QUEUED / IN_PROGRESS / SUCCESS / FAILED
  * @property {string|null} remixedFrom
- * @property {InputReference|null} inputReference
+ * @property {InputReference|null} inputReference  the first reference (file or link)
+ * @property {InputReference[]} inputReferences    every reference, files in upload order
  * @property {string|null} characterUrl
  * @property {string|null} characterTimestamps
  * @property {Record<string, string>} fields  every text field received (JSON values stringified)
@@ -147,6 +161,14 @@ const defaultOptions = () => ({
 	maxBodyBytes: 64 * 1024 * 1024,
 	createLatencyMs: 0,
 	progressMode: 'linear',
+	seedanceStatus: 'upper',
+	noContentAnswer: 'not_found',
+	videoUrlTtlS: 3600,
+	videoUrlOnApiOrigin: false,
+	retiredModels: [],
+	retiredAnswer: 'no-channel',
+	modelTypes: false,
+	models: undefined,
 });
 
 /** @typedef {Partial<Omit<StandInOptions, 'faults'>> & { faults?: Partial<import('./faults').Faults> }} StandInOptionsInput */
@@ -167,7 +189,9 @@ function createState(opts) {
 		chats: new Map(),
 		counters: { request: 0, job: 0 },
 		timers: createTimers(),
+		baseUrl: '',
 		fileHostUrl: '',
+		signingKey: hex(32),
 		open,
 		/** Counts one request in flight until its answer ends. @param {import('node:http').ServerResponse} res */
 		trackOpen: (res) => {

@@ -6,6 +6,9 @@ const crypto = require('node:crypto');
 
 /** @param {number} n */
 const hex = (n) => crypto.randomBytes(n).toString('hex');
+const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+/** `n` random letters and digits. @param {number} n */
+const token = (n) => Array.from(crypto.randomBytes(n), (b) => ALNUM[b % ALNUM.length]).join('');
 /** @param {Buffer} b */
 const sha256 = (b) => crypto.createHash('sha256').update(b).digest('hex');
 
@@ -69,4 +72,4 @@ function createTimers() {
 	};
 }
 
-module.exports = { hex, sha256, errorBody, shorten, createTimers };
+module.exports = { hex, token, sha256, errorBody, shorten, createTimers };

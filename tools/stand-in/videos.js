@@ -1,23 +1,29 @@
 // @ts-check
 'use strict';
-/** The video routes: create, remix, retrieve, list, content, delete. */
+/** The video routes: create, remix, retrieve, list, content, delete, and the API-origin video_url. */
 
 const { VARIANTS, imageSize, variantBytes } = require('./media');
 const { promptMarkers, markerStatus } = require('./markers');
 const { stateOf, unevenSteps } = require('./progress');
 const { requireBody, formFields } = require('./body');
-const { json, invalid, invalidValue } = require('./reply');
-const { errorBody, hex, sha256 } = require('./util');
+const { json, invalid, isReply } = require('./reply');
+const { errorBody, hex, sha256, token } = require('./util');
+const { modelSpec } = require('./families');
+const { checkCreate, referenceCountError, WXH } = require('./create-checks');
+const { retiredAnswer } = require('./retired');
+const { videoUrl } = require('./signed-urls');
 
 const ALLOWED_MIME = ['image/jpeg', 'image/png', 'image/webp', 'video/mp4'];
-const STATUS_WORDS = { queued: 'QUEUED', in_progress: 'IN_PROGRESS', completed: 'SUCCESS', failed: 'FAILED' };
+const UPPER_WORDS = { queued: 'QUEUED', in_progress: 'IN_PROGRESS', completed: 'SUCCESS', failed: 'FAILED', error: 'ERROR' };
 const MODERATION_ERROR = { code: 'moderation_blocked', message: 'Your request was blocked by our moderation system.' };
+const UPSTREAM_ERROR = 'The upstream task ended with an error.';
 
 /** @typedef {import('./body').Ctx} Ctx @typedef {import('./reply').Reply} Reply @typedef {import('./state').Job} Job */
 
-const REPLY_KINDS = new Set(['json', 'binary', 'redirect', 'sse', 'delayed-json']);
-/** @param {unknown} v @returns {v is Reply} */
-const isReply = (v) => !!v && typeof v === 'object' && REPLY_KINDS.has(/** @type {any} */ (v).kind);
+/** @param {Job} job */
+const familyOf = (job) => modelSpec(job.model).family;
+/** The `error` field: the moderation object for `[fail]`, a plain string for `[error]`. @param {import('./families').Status} status */
+const errorOf = (status) => (status === 'failed' ? MODERATION_ERROR : status === 'error' ? UPSTREAM_ERROR : null);
 
 /** @param {string|undefined} contentType */
 const mimeOf = (contentType) => (contentType || 'application/octet-stream').split(';')[0].trim().toLowerCase();
@@ -29,16 +35,32 @@ const mimeOf = (contentType) => (contentType || 'application/octet-stream').spli
 function createVideoRoutes(st, engine) {
 	const { options, jobs } = st;
 
-	/** @param {Job} job @param {number} [now] @returns {Record<string, unknown>} */
-	const videoObject = (job, now = Date.now()) => {
-		const s = stateOf(job, now);
+	/** @param {Job} job @param {import('./families').Status} status */
+	const statusWord = (job, status) => (job.upperStatus ? UPPER_WORDS[status] : familyOf(job).word(status, options));
+
+	/** The generation-3 task object (`task_id` = `id`; `completed_at`, `video_url`, `error` only when they apply). @param {Job} job @param {ReturnType<typeof stateOf>} s */
+	const taskObject = (job, s) => {
+		/** @type {Record<string, unknown>} */
+		const v = { id: job.id, task_id: job.id, object: 'video', model: job.model, status: statusWord(job, s.status), progress: s.progress, created_at: Math.floor(job.createdMs / 1000) };
+		if (s.completedMs !== null) {
+			v.completed_at = Math.floor(s.completedMs / 1000);
+			const url = videoUrl(st, job, s.completedMs);
+			if (url) v.video_url = url;
+		}
+		const error = errorOf(s.status);
+		if (error) v.error = error;
+		return v;
+	};
+
+	/** The OpenAI Video object (Sora), `[comet]`: without null fields and prompt, with a file-host video_url. @param {Job} job @param {ReturnType<typeof stateOf>} s */
+	const soraObject = (job, s) => {
 		const completedAt = s.completedMs === null ? null : Math.floor(s.completedMs / 1000);
 		/** @type {Record<string, unknown>} */
 		const v = {
 			id: job.id,
 			object: 'video',
 			model: job.model,
-			status: job.upperStatus ? STATUS_WORDS[s.status] : s.status,
+			status: statusWord(job, s.status),
 			progress: s.progress,
 			created_at: Math.floor(job.createdMs / 1000),
 			completed_at: completedAt,
@@ -47,7 +69,7 @@ function createVideoRoutes(st, engine) {
 			size: job.size,
 			seconds: job.seconds,
 			remixed_from_video_id: job.remixedFrom,
-			error: s.status === 'failed' ? MODERATION_ERROR : null,
+			error: errorOf(s.status),
 		};
 		if (job.cometShape) {
 			delete v.prompt;
@@ -55,6 +77,12 @@ function createVideoRoutes(st, engine) {
 			if (s.status === 'completed') v.video_url = `${st.fileHostUrl}/files/${job.id}.mp4`;
 		}
 		return v;
+	};
+
+	/** @param {Job} job @param {number} [now] @returns {Record<string, unknown>} */
+	const videoObject = (job, now = Date.now()) => {
+		const s = stateOf(job, now);
+		return familyOf(job).shape === 'task' ? taskObject(job, s) : soraObject(job, s);
 	};
 
 	/** @param {string} id */
@@ -65,8 +93,11 @@ function createVideoRoutes(st, engine) {
 	/** @param {string} id */
 	const notFound = (id) => json(404, errorBody(`Video with id '${id}' not found.`, 'invalid_request_error', 'not_found', null));
 
+	/** `video_` + 48 hex digits (Sora), or `task_` + 32 letters and digits. @param {import('./families').Family} family */
+	const newId = (family) => (family.idPrefix === 'video_' ? `video_${hex(24)}` : `task_${token(32)}`);
+
 	/**
-	 * @param {{prompt: string, model: string, size: string, seconds: string, remixedFrom: string|null, inputReference: import('./state').InputReference|null, fields: Record<string, string>, rec: import('./state').RequestRecord}} p
+	 * @param {{prompt: string, model: string, size: string|null, seconds: string, resolution: string|null, aspectRatio: string|null, remixedFrom: string|null, inputReferences: import('./state').InputReference[], fields: Record<string, string>, rec: import('./state').RequestRecord}} p
 	 * @returns {Job}
 	 */
 	const newJob = (p) => {
@@ -74,23 +105,29 @@ function createVideoRoutes(st, engine) {
 		const renderMs = Math.max(0, m.renderMs ?? options.renderMs);
 		const queuedMs = Math.max(0, Math.min(renderMs, m.queuedMs ?? options.queuedMs ?? renderMs / 4));
 		const seq = ++st.counters.job;
+		const family = modelSpec(p.model).family;
 		/** @type {Job} */
 		const job = {
-			id: `video_${hex(24)}`,
+			id: newId(family),
 			seq,
 			model: p.model,
+			family: family.name,
 			prompt: p.prompt,
 			size: p.size,
 			seconds: p.seconds,
+			resolution: p.resolution,
+			aspectRatio: p.aspectRatio,
 			createdMs: Date.now(),
 			renderMs,
 			queuedMs,
 			fail: m.fail,
 			never: m.never,
+			endsInError: m.error,
 			cometShape: m.comet,
 			upperStatus: m.upper,
 			remixedFrom: p.remixedFrom,
-			inputReference: p.inputReference,
+			inputReference: p.inputReferences[0] ?? null,
+			inputReferences: p.inputReferences,
 			characterUrl: null,
 			characterTimestamps: null,
 			fields: p.fields,
@@ -110,27 +147,21 @@ function createVideoRoutes(st, engine) {
 		return invalid("Missing required parameter: 'prompt'.", 'missing_required_parameter', 'prompt');
 	};
 
-	/** The create parameters with their defaults, or a 400. @param {Record<string, unknown>} body */
-	const createParams = (body) => {
-		const prompt = requiredPrompt(body);
-		if (isReply(prompt)) return prompt;
-		const seconds = body.seconds === undefined ? '4' : body.seconds;
-		if (typeof seconds !== 'string' || !/^\d+$/.test(seconds)) return invalidValue('seconds', "a string of whole seconds such as '4', '8' or '12'", seconds);
-		const size = body.size === undefined ? '720x1280' : body.size;
-		if (typeof size !== 'string' || !/^\d+x\d+$/.test(size)) return invalidValue('size', "WIDTHxHEIGHT such as '720x1280'", size);
+	/** The model, `sora-2` when absent, or a 400. @param {Record<string, unknown>} body @returns {string|Reply} */
+	const modelOf = (body) => {
 		const model = body.model === undefined || body.model === '' ? 'sora-2' : body.model;
-		if (typeof model !== 'string') return json(400, errorBody("Invalid type for 'model': expected a string.", 'invalid_request_error', 'invalid_type', 'model'));
-		return { prompt, seconds, size, model };
+		if (typeof model === 'string') return model;
+		return json(400, errorBody("Invalid type for 'model': expected a string.", 'invalid_request_error', 'invalid_type', 'model'));
 	};
 
-	/** An uploaded reference file, or a 400. @param {import('./multipart').MultipartPart} f @param {string} size */
+	/** An uploaded reference file, or a 400. @param {import('./multipart').MultipartPart} f @param {string|null} size */
 	const referenceFile = (f, size) => {
 		const type = mimeOf(f.contentType || undefined);
 		if (options.checkMime && !ALLOWED_MIME.includes(type)) {
 			return invalid(`Invalid file 'input_reference': unsupported mimetype ('${type}'). Supported file formats are 'image/jpeg', 'image/png', 'image/webp', and 'video/mp4'.`, 'unsupported_file_mimetype', 'input_reference');
 		}
 		const dims = imageSize(f.data);
-		if (options.strictReferenceSize && dims && `${dims.width}x${dims.height}` !== size) {
+		if (options.strictReferenceSize && dims && size !== null && WXH.test(size) && `${dims.width}x${dims.height}` !== size) {
 			return invalid(`Inpaint image must match the requested width and height (got ${dims.width}x${dims.height}, expected ${size}).`, 'invalid_value', 'input_reference');
 		}
 		/** @type {import('./state').InputReference} */
@@ -151,12 +182,24 @@ function createVideoRoutes(st, engine) {
 		return link;
 	};
 
-	/** @param {ReturnType<typeof formFields>} form @param {string} size @returns {import('./state').InputReference|null|Reply} */
-	const inputReference = (form, size) => {
+	/**
+	 * Every `input_reference` file in upload order, or the one link; a 400 when the model takes fewer or a file is refused.
+	 * @param {string} model @param {ReturnType<typeof formFields>} form @param {string|null} size @returns {import('./state').InputReference[]|Reply}
+	 */
+	const inputReferences = (model, form, size) => {
 		const refFiles = form.files.filter((f) => f.name === 'input_reference');
-		if (refFiles.length > 1) return invalid('Only one input_reference may be provided.', 'invalid_value', 'input_reference');
-		if (refFiles.length === 1) return referenceFile(refFiles[0], size);
-		return referenceLink(form.body, form.fields);
+		const link = refFiles.length ? null : referenceLink(form.body, form.fields);
+		const tooMany = referenceCountError(modelSpec(model), model, link ? 1 : refFiles.length);
+		if (tooMany) return tooMany;
+		if (link) return [link];
+		/** @type {import('./state').InputReference[]} */
+		const refs = [];
+		for (const f of refFiles) {
+			const ref = referenceFile(f, size);
+			if (isReply(ref)) return ref;
+			refs.push(ref);
+		}
+		return refs;
 	};
 
 	/** @param {Ctx} ctx @returns {Reply} */
@@ -167,13 +210,19 @@ function createVideoRoutes(st, engine) {
 			return invalid('The request body must be a JSON object.');
 		}
 		const form = formFields(ctx);
-		const params = createParams(form.body);
+		const model = modelOf(form.body);
+		if (isReply(model)) return model;
+		const retired = retiredAnswer(options, model, ctx.rec);
+		if (retired) return retired;
+		const prompt = requiredPrompt(form.body);
+		if (isReply(prompt)) return prompt;
+		const params = checkCreate(modelSpec(model), model, form.body);
 		if (isReply(params)) return params;
-		const ref = inputReference(form, params.size);
-		if (isReply(ref)) return ref;
-		const m = promptMarkers(params.prompt);
+		const refs = inputReferences(model, form, params.size);
+		if (isReply(refs)) return refs;
+		const m = promptMarkers(prompt);
 		if (m.status) return markerStatus(m.status, options.faults);
-		const job = newJob({ ...params, remixedFrom: null, inputReference: ref, fields: form.fields, rec: ctx.rec });
+		const job = newJob({ ...params, prompt, model, remixedFrom: null, inputReferences: refs, fields: form.fields, rec: ctx.rec });
 		job.characterUrl = typeof form.body.character_url === 'string' ? form.body.character_url : null;
 		job.characterTimestamps = typeof form.body.character_timestamps === 'string' ? form.body.character_timestamps : null;
 		return json(200, videoObject(job));
@@ -188,13 +237,17 @@ function createVideoRoutes(st, engine) {
 		if (isReply(prompt)) return prompt;
 		const source = liveJob(id);
 		if (!source) return notFound(id);
+		const retired = retiredAnswer(options, source.model, ctx.rec);
+		if (retired) return retired;
+		if (!familyOf(source).remix) return invalid(`remix is not supported for model ${source.model}`, 'invalid_request');
 		const status = stateOf(source, Date.now()).status;
 		if (status !== 'completed') {
-			return invalid(`Video '${id}' is ${status === 'failed' ? 'failed' : 'not completed yet'}; only completed videos can be remixed.`, 'invalid_video_status');
+			return invalid(`Video '${id}' is ${status === 'in_progress' || status === 'queued' ? 'not completed yet' : 'failed'}; only completed videos can be remixed.`, 'invalid_video_status');
 		}
 		const m = promptMarkers(prompt);
 		if (m.status) return markerStatus(m.status, options.faults);
-		const job = newJob({ prompt, model: source.model, size: source.size, seconds: source.seconds, remixedFrom: source.id, inputReference: null, fields: form.fields, rec: ctx.rec });
+		const { model, size, seconds, resolution, aspectRatio } = source;
+		const job = newJob({ prompt, model, size, seconds, resolution, aspectRatio, remixedFrom: source.id, inputReferences: [], fields: form.fields, rec: ctx.rec });
 		return json(200, videoObject(job));
 	};
 
@@ -232,21 +285,48 @@ function createVideoRoutes(st, engine) {
 		});
 	};
 
+	/** The JSON error for a job that has no file yet (or never will), else null. @param {Job} job */
+	const notFinished = (job) => {
+		const status = stateOf(job, Date.now()).status;
+		if (status === 'failed' || status === 'error') return invalid(`Video '${job.id}' failed; it has no content.`, 'video_failed');
+		if (status !== 'completed') return invalid(`Video is not ready yet, use GET /v1/videos/${job.id} to check status.`, 'video_not_ready');
+		return null;
+	};
+
+	/** @param {keyof typeof VARIANTS} variant @returns {Reply} */
+	const fileBytes = (variant) => {
+		const v = VARIANTS[variant];
+		const b = variantBytes(v.file, options.videoBytes);
+		return { kind: 'binary', status: 200, type: v.type, length: b.length, source: b.source };
+	};
+
+	/** What a gateway answers on the content route of a family without one (`noContentAnswer`). @param {Ctx} ctx @param {string} model */
+	const noContentRoute = (ctx, model) => {
+		if (options.noContentAnswer === 'task_not_exist') return invalid('task_not_exist', 'task_not_exist');
+		if (options.noContentAnswer === 'unsupported') return invalid(`Content retrieval is not supported for model ${model}; download the task's video_url instead.`, 'invalid_request');
+		return json(404, errorBody(`Invalid URL (${ctx.req.method} ${ctx.url.pathname})`, 'invalid_request_error', 'not_found', null));
+	};
+
 	/** @param {Ctx} ctx @param {string} id @returns {Reply} */
 	const content = (ctx, id) => {
+		const found = liveJob(id);
+		if (found && !familyOf(found).contentRoute) return noContentRoute(ctx, found.model);
 		const variant = ctx.url.searchParams.get('variant') || 'video';
-		const v = VARIANTS[variant];
 		if (!Object.prototype.hasOwnProperty.call(VARIANTS, variant)) {
 			return invalid(`Invalid value for 'variant': expected one of 'video', 'thumbnail', 'spritesheet'.`, 'invalid_value', 'variant');
 		}
+		if (!found) return notFound(id);
+		const unfinished = notFinished(found);
+		if (unfinished) return unfinished;
+		if (options.contentRedirect) return { kind: 'redirect', status: 302, location: `${st.fileHostUrl}/files/${id}.${VARIANTS[variant].ext}` };
+		return fileBytes(variant);
+	};
+
+	/** GET /v1/video-files/{id}.mp4: a `video_url` on the API origin (Bearer key required, as for every /v1 route). @param {Ctx} _ctx @param {string} id @returns {Reply} */
+	const videoFile = (_ctx, id) => {
 		const job = liveJob(id);
 		if (!job) return notFound(id);
-		const status = stateOf(job, Date.now()).status;
-		if (status === 'failed') return invalid(`Video '${id}' failed; it has no content.`, 'video_failed');
-		if (status !== 'completed') return invalid(`Video is not ready yet, use GET /v1/videos/${id} to check status.`, 'video_not_ready');
-		if (options.contentRedirect) return { kind: 'redirect', status: 302, location: `${st.fileHostUrl}/files/${id}.${v.ext}` };
-		const b = variantBytes(v.file, options.videoBytes);
-		return { kind: 'binary', status: 200, type: v.type, length: b.length, source: b.source };
+		return notFinished(job) || fileBytes('video');
 	};
 
 	/** @param {string} id @returns {Reply} */
@@ -267,7 +347,7 @@ function createVideoRoutes(st, engine) {
 		return json(200, { id, object: 'video.deleted', deleted: true });
 	};
 
-	return { videoObject, liveJob, createVideo, remixVideo, listVideos, content, retrieveVideo, deleteVideo };
+	return { videoObject, liveJob, createVideo, remixVideo, listVideos, content, videoFile, retrieveVideo, deleteVideo };
 }
 
 module.exports = { createVideoRoutes };
