@@ -10,11 +10,12 @@ function copyAssets() {
 	}).pipe(dest('dist'));
 }
 
-/** Version 2 changes only which options the editor offers: its output is version 1's. */
-function copySchemasToVersion2() {
-	return src(`${SCHEMAS}/v1.0.0/**/*.json`, { base: `${SCHEMAS}/v1.0.0` }).pipe(
-		dest(`dist/${SCHEMAS}/v2.0.0`),
-	);
-}
+/** Versions 2 and 3 change which fields the editor offers, not what the node outputs: version 1's schemas serve them. */
+const schemasOfVersion = (version) =>
+	function copySchemas() {
+		return src(`${SCHEMAS}/v1.0.0/**/*.json`, { base: `${SCHEMAS}/v1.0.0` }).pipe(
+			dest(`dist/${SCHEMAS}/v${version}.0.0`),
+		);
+	};
 
-task('build:assets', parallel(copyAssets, copySchemasToVersion2));
+task('build:assets', parallel(copyAssets, schemasOfVersion(2), schemasOfVersion(3)));

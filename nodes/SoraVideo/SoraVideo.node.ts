@@ -13,18 +13,18 @@ import * as video from './actions/video';
 
 export class SoraVideo implements INodeType {
 	description: INodeTypeDescription = {
-		displayName: 'Sora Video (CometAPI)',
+		displayName: 'CometAPI Video',
 		name: 'soraVideo',
 		icon: { light: 'file:sora.svg', dark: 'file:sora.dark.svg' },
 		group: ['transform'],
-		version: [1, 2],
-		defaultVersion: 2,
+		version: [1, 2, 3],
+		defaultVersion: 3,
 		// what the node does, in words; n8n adds "Custom API Call" to nodes whose credential signs any request
 		subtitle:
 			'={{ $parameter["resource"] === "video" && ({"create":"Create video","remix":"Remix video","retrieve":"Retrieve video","download":"Download video","list":"List videos","delete":"Delete video","chat":"Generate video in chat mode"})[$parameter["operation"]] || "Custom API call" }}',
 		description:
-			'Make OpenAI Sora 2 videos through CometAPI: each create or remix is a paid render that takes minutes; check, download, list or delete them',
-		defaults: { name: 'Sora Video' },
+			'Make videos with Veo 3.1, Seedance, Wan, Vidu, HappyHorse, Omni and Sora 2 through CometAPI: each create is a paid render that takes minutes; check, download, list or delete them',
+		defaults: { name: 'CometAPI Video' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],

@@ -8,7 +8,7 @@ const nock = require('nock');
 const { NodeHelpers, Workflow } = require('n8n-workflow');
 const { SoraVideo } = require('../../nodes/SoraVideo/SoraVideo.node');
 const codex = require('../../nodes/SoraVideo/SoraVideo.node.json');
-const { VIDEO_MODELS } = require('../../nodes/SoraVideo/utils/models');
+const { FIRST_MODELS } = require('../../nodes/SoraVideo/utils/models');
 const { NODE_TYPE, runNode } = require('../support/run-node');
 const { API, FILES, MP4, video, trackUnexpectedRequests } = require('../support/api');
 
@@ -123,8 +123,8 @@ describe('the canvas subtitle', () => {
 });
 
 describe('Create options per model', () => {
-	const casting = VIDEO_MODELS.filter((m) => m.castsCharacters).map((m) => m.name);
-	const nonCasting = VIDEO_MODELS.filter((m) => !m.castsCharacters).map((m) => m.name);
+	const casting = FIRST_MODELS.filter((m) => m.castsCharacters).map((m) => m.name);
+	const nonCasting = FIRST_MODELS.filter((m) => !m.castsCharacters).map((m) => m.name);
 
 	test('the catalogue has models of both kinds', () => {
 		expect(casting).toEqual(['sora-2-all', 'sora-2-pro-all']);
@@ -213,9 +213,9 @@ describe('saved workflows keep their values', () => {
 		expect(model.default).toBe('sora-2');
 	});
 
-	test('new nodes get version 2; version 1 still loads', () => {
-		expect(description.version).toEqual([1, 2]);
-		expect(description.defaultVersion).toBe(2);
+	test('new nodes get version 3; versions 1 and 2 still load', () => {
+		expect(description.version).toEqual([1, 2, 3]);
+		expect(description.defaultVersion).toBe(3);
 	});
 });
 
@@ -277,6 +277,7 @@ describe('output schemas', () => {
 			return { prompt: 'a cat', waitForCompletion: false };
 		},
 		remix: () => {
+			nock(API).get('/v1/videos/video_1').reply(200, COMPLETED);
 			nock(API).post('/v1/videos/video_1/remix').reply(200, video('video_2', { remixed_from_video_id: 'video_1' }));
 			return { videoId: 'video_1', prompt: 'at night', waitForCompletion: false };
 		},

@@ -222,6 +222,8 @@ describe('identical items in one batch', () => {
 describe('a remix whose answer was lost', () => {
 	test('is adopted by its source video and prompt', async () => {
 		const scope = nock(API)
+			.get('/v1/videos/video_src')
+			.reply(200, listed('video_src', { status: 'completed' }))
 			.post('/v1/videos/video_src/remix')
 			.replyWithError(reset())
 			.get('/v1/videos')

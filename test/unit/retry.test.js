@@ -109,6 +109,8 @@ describe('refused paid requests are sent again', () => {
 
 	test('a remix is refused and retried the same way', async () => {
 		const scope = nock(API)
+			.get('/v1/videos/video_src')
+			.reply(200, video('video_src', { status: 'completed' }))
 			.post('/v1/videos/video_src/remix')
 			.reply(429, RATE_LIMITED, { 'retry-after-ms': '10' })
 			.post('/v1/videos/video_src/remix')

@@ -44,6 +44,7 @@ function isScalar(value: unknown): value is string | number | boolean {
 }
 
 function errorForModel(error: unknown): IDataObject | undefined {
+	if (typeof error === 'string' && error) return { message: error };
 	if (!error || typeof error !== 'object') return undefined;
 	const { code, message } = error as IDataObject;
 	if (!isScalar(message)) return undefined;
@@ -71,7 +72,9 @@ export function toolItem(item: INodeExecutionData): INodeExecutionData {
 const RETURNS =
 	'Returns JSON: id, status, progress, seconds, size, model, expires_at and, when the provider gives one, video_url (a download link). Never the video file.';
 const PAID_RENDER = 'Each call starts one paid render: call it once per video you need.';
-const RENDER_TIME = 'Rendering takes minutes, longer for sora-2-pro and long videos.';
+const RENDER_TIME = 'Rendering takes one to several minutes.';
+const MODELS =
+	'Model: veo3.1-fast unless the user names another: veo3.1 (Google Veo), doubao-seedance-2-0 (Seedance, also from images), wan2.6, viduq3, happyhorse-1.0, omni-fast, sora-2 (Sora may be retired).';
 
 type ToolText = { operation: OperationName; text: string; waits?: boolean };
 
@@ -80,44 +83,44 @@ const TOOL_TEXTS: ToolText[] = [
 	{
 		operation: 'create',
 		waits: true,
-		text: `Makes a video with OpenAI Sora 2 from a text prompt and waits until it is finished. ${PAID_RENDER} ${RENDER_TIME} A failed render returns an error with the reason. ${RETURNS}`,
+		text: `Makes a video from a text prompt and waits until it is finished. ${MODELS} ${PAID_RENDER} ${RENDER_TIME} A failed render returns an error with the reason. ${RETURNS}`,
 	},
 	{
 		operation: 'create',
 		waits: false,
-		text: `Starts a video render with OpenAI Sora 2 from a text prompt and returns at once with status "queued". ${PAID_RENDER} ${RENDER_TIME} Check it later by its id with a tool that retrieves videos. ${RETURNS}`,
+		text: `Starts a video render from a text prompt and returns at once with status "queued". ${MODELS} ${PAID_RENDER} ${RENDER_TIME} Check it later by its id with a tool that retrieves videos. ${RETURNS}`,
 	},
 	{
 		operation: 'remix',
 		waits: true,
-		text: `Changes a finished Sora video (by its id) with a new prompt and waits until the new video is finished. ${PAID_RENDER} ${RENDER_TIME} ${RETURNS}`,
+		text: `Changes a finished Sora 2 video (by its id; other models cannot be remixed) with a new prompt and waits until the new video is finished. ${PAID_RENDER} ${RENDER_TIME} ${RETURNS}`,
 	},
 	{
 		operation: 'remix',
 		waits: false,
-		text: `Starts a remix of a finished Sora video (by its id) with a new prompt and returns at once with status "queued". ${PAID_RENDER} ${RENDER_TIME} ${RETURNS}`,
+		text: `Starts a remix of a finished Sora 2 video (by its id; other models cannot be remixed) with a new prompt and returns at once with status "queued". ${PAID_RENDER} ${RENDER_TIME} ${RETURNS}`,
 	},
 	{
 		operation: 'retrieve',
 		waits: true,
-		text: `Waits until a Sora video (by its id) is finished, then returns it. Starts no paid work. Can take minutes while the video renders. ${RETURNS}`,
+		text: `Waits until a video (by its id) is finished, then returns it. Starts no paid work. Can take minutes while the video renders. ${RETURNS}`,
 	},
 	{
 		operation: 'retrieve',
 		waits: false,
-		text: `Checks a Sora video's status once, by its id, and returns at once. Starts no paid work. status is queued, in_progress, completed or failed; progress runs from 0 to 100. ${RETURNS}`,
+		text: `Checks a video's status once, by its id, and returns at once. Starts no paid work. status is queued, in_progress, completed or failed (some models write SUBMITTED, IN_PROGRESS, SUCCESS, FAILED); progress runs from 0 to 100. ${RETURNS}`,
 	},
 	{
 		operation: 'download',
-		text: "Downloads a finished Sora video's file (by its id) into the workflow. Starts no paid work. The file is not passed to you: returns id, variant and fileSize.",
+		text: "Downloads a finished video's file (by its id) into the workflow. Starts no paid work. The file is not passed to you: returns id, variant and fileSize.",
 	},
 	{
 		operation: 'list',
-		text: 'Lists your Sora videos, newest first. Starts no paid work. Returns for each video: id, status, progress, seconds, size, model and expires_at.',
+		text: 'Lists your videos, newest first. Starts no paid work. Returns for each video: id, status, progress, seconds, size, model and expires_at.',
 	},
 	{
 		operation: 'delete',
-		text: 'Deletes a Sora video and its files, by its id. This cannot be undone. Returns id and deleted.',
+		text: 'Deletes a video and its files, by its id. This cannot be undone. Returns id and deleted.',
 	},
 	{
 		operation: 'chat',

@@ -18,6 +18,7 @@ import { httpUrlProblem } from '../utils/validation';
 import {
 	backoffMs,
 	headerValue,
+	isModelUnavailable,
 	isRefusal,
 	isRetryableAnswer,
 	isUncertainAnswer,
@@ -26,7 +27,7 @@ import {
 	requestIdOf,
 } from './retry';
 import type { Session } from './session';
-import { CREDENTIAL_TYPE } from './session';
+import { CREDENTIAL_TYPE } from './credential';
 
 const MAX_REDIRECTS = 5;
 const ERROR_BODY_LIMIT = 64 * 1024;
@@ -40,6 +41,8 @@ export interface HttpCall {
 	headers?: IDataObject;
 	/** Starts paid work: never repeated once it may have reached the server. */
 	paid?: boolean;
+	/** Tries after a failure for this request alone, instead of the session's Retries per Request. */
+	maxRetries?: number;
 	/** Hand the response body back as a stream (file downloads). */
 	stream?: boolean;
 	/** What the user would call this request, for error messages: "Create video". */
@@ -303,7 +306,7 @@ export async function send<T = unknown>(
 	let refusals = 0;
 	for (let attempt = 0; ; attempt++) {
 		if (session.signal?.aborted) throw cancelled(ctx, session, call);
-		const canRetry = attempt < session.retry.maxRetries;
+		const canRetry = attempt < (call.maxRetries ?? session.retry.maxRetries);
 		const sentAtMs = Date.now();
 		const answer = await session.requests(
 			async () => await sendFollowingRedirects(ctx, session, call),
@@ -362,8 +365,14 @@ export async function send<T = unknown>(
 			videoId: call.videoId,
 			hint: withRequestId(uncertain ? unknownFateHint(call) : call.hint, requestId),
 		});
+		if (isModelUnavailable(statusCode, body)) error.context.modelUnavailable = true;
 		throw uncertain ? markedUncertain(error, sentAtMs) : error;
 	}
+}
+
+/** Set on the error of a request whose model the API does not serve (see isModelUnavailable). */
+export function isModelUnavailableError(error: unknown): boolean {
+	return (error as { context?: IDataObject } | undefined)?.context?.modelUnavailable === true;
 }
 
 /** The JSON body of a request under the credential's base URL. */

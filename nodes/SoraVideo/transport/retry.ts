@@ -33,9 +33,23 @@ export const DEFAULT_RETRY: RetryPolicy = {
 
 const RETRYABLE_STATUSES = new Set([408, 409, 429, 500, 502, 503, 504, 524]);
 
+/**
+ * The API serves no such model: gateways built like CometAPI's (new-api) answer a model they have
+ * no channel for with 503 `model_not_found` ("No available channel for model X under group Y"),
+ * OpenAI-shaped APIs with 404. An answer, not a refusal: waiting does not bring the model back.
+ */
+export function isModelUnavailable(statusCode: number, body: unknown): boolean {
+	if (statusCode < 400) return false;
+	const { code, message } = providerError(body);
+	return (
+		code === 'model_not_found' ||
+		/no available channel for model|无可用渠道|the model .+ does not exist/i.test(message ?? '')
+	);
+}
+
 /** An error answer that is worth sending a safe request again for. */
 export function isRetryableAnswer(statusCode: number, body: unknown): boolean {
-	if (!RETRYABLE_STATUSES.has(statusCode)) return false;
+	if (!RETRYABLE_STATUSES.has(statusCode) || isModelUnavailable(statusCode, body)) return false;
 	return !(statusCode === 500 && providerError(body).code === 'invalid_request');
 }
 
@@ -49,6 +63,7 @@ export function isRefusal(
 	headers: Record<string, unknown>,
 	body: unknown,
 ): boolean {
+	if (isModelUnavailable(statusCode, body)) return false;
 	if (statusCode === 429) return providerError(body).code !== 'insufficient_quota';
 	return statusCode === 503 || (statusCode >= 400 && serverDelayMs(headers) !== undefined);
 }
@@ -63,7 +78,7 @@ export function isUncertainAnswer(
 	body: unknown,
 ): boolean {
 	if (statusCode < 500 || isRefusal(statusCode, headers, body)) return false;
-	return providerError(body).code !== 'invalid_request';
+	return providerError(body).code !== 'invalid_request' && !isModelUnavailable(statusCode, body);
 }
 
 /** Nothing reached the server, so even a paid request may be sent again. */

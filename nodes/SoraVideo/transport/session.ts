@@ -3,11 +3,11 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import type { Limiter } from '../utils/concurrency';
 import { createLimiter } from '../utils/concurrency';
 import { operationError } from '../utils/errors';
+import type { ListedModel } from '../utils/models';
+import { CREDENTIAL_TYPE, normalizeBaseUrl } from './credential';
+import { listModels } from './models';
 import type { RetryPolicy } from './retry';
 import { DEFAULT_RETRY, REFUSAL_RETRIES_RANGE, REFUSAL_WAIT_RANGE, RETRIES_RANGE } from './retry';
-
-export const CREDENTIAL_TYPE = 'cometApi';
-export const DEFAULT_BASE_URL = 'https://api.cometapi.com';
 
 export const DEFAULT_PARALLEL_REQUESTS = 5;
 export const PARALLEL_REQUESTS_RANGE = { min: 1, max: 50 };
@@ -24,6 +24,8 @@ export interface Session {
 	requests: Limiter;
 	paidRequests: Limiter;
 	downloads: Limiter;
+	/** The models the account lists, asked for once per execution, when an error must name them. */
+	listedModels: () => Promise<ListedModel[]>;
 }
 
 export interface RequestLimits {
@@ -68,12 +70,6 @@ export function limitsFromOptions(options: IDataObject): RequestLimits {
 	};
 }
 
-/** `https://api.cometapi.com/`, `.../v1` and `...` all mean the same base. */
-export function normalizeBaseUrl(value: unknown): string {
-	const text = typeof value === 'string' && value.trim() ? value.trim() : DEFAULT_BASE_URL;
-	return text.replace(/\/+$/, '').replace(/\/v1$/, '');
-}
-
 /** Reads the credential once per execution; everything an item's request needs travels in the session. */
 export async function openSession(ctx: IExecuteFunctions, limits: RequestLimits): Promise<Session> {
 	const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
@@ -88,6 +84,7 @@ export async function openSession(ctx: IExecuteFunctions, limits: RequestLimits)
 			description: "Set it to https://api.cometapi.com or to your relay's address.",
 		});
 	}
+	let listed: Promise<ListedModel[]> | undefined;
 	return {
 		baseUrl,
 		origin,
@@ -102,5 +99,6 @@ export async function openSession(ctx: IExecuteFunctions, limits: RequestLimits)
 		requests: createLimiter(MAX_OPEN_REQUESTS),
 		paidRequests: createLimiter(limits.parallelRequests),
 		downloads: createLimiter(limits.parallelRequests),
+		listedModels: async () => await (listed ??= listModels(ctx)),
 	};
 }

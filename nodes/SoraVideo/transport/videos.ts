@@ -2,7 +2,8 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import type { StoredFile } from './download';
 import { downloadToBinary } from './download';
-import { apiRequest, send } from './index';
+import type { HttpCall } from './index';
+import { apiRequest, checkedHttpUrl, send } from './index';
 import type { MultipartBody } from './multipart';
 import { headerValue, serverDelayMs } from './retry';
 import type { Session } from './session';
@@ -15,8 +16,11 @@ export interface Video extends IDataObject {
 	model?: string;
 	seconds?: string;
 	size?: string;
-	error?: { code?: string; message?: string } | null;
+	/** An object, or (other families) a plain message. */
+	error?: { code?: string; message?: string } | string | null;
 	expires_at?: number | null;
+	/** A temporary link to the finished file (other families; often signed, on another host). */
+	video_url?: string;
 }
 
 /** The files of a finished video. */
@@ -82,16 +86,19 @@ export interface Retrieved {
 	pollAfterMs?: number;
 }
 
+/** `call` sets what the user would call the look-up, and its own retries. */
 export async function retrieveVideo(
 	ctx: IExecuteFunctions,
 	session: Session,
 	videoId: string,
 	itemIndex: number,
+	call: Partial<Pick<HttpCall, 'action' | 'maxRetries'>> = {},
 ): Promise<Retrieved> {
 	const answer = await send<Video>(ctx, session, {
 		method: 'GET',
 		url: `/videos/${encodeURIComponent(videoId)}`,
 		action: 'Retrieve video',
+		...call,
 		itemIndex,
 		videoId,
 	});
@@ -129,6 +136,28 @@ export async function downloadVideoFile(
 			hint,
 		},
 		{ fileName: fileNameOf(videoId, variant), mimeType: VARIANTS[variant].mimeType },
+	);
+}
+
+/**
+ * Streams a finished video from its `video_url` into the binary store, the same way as the content
+ * route. The URL is fetched as it is: the API key goes with it only when it points at the
+ * credential's own origin (transport/index.ts).
+ */
+export async function downloadVideoUrl(
+	ctx: IExecuteFunctions,
+	session: Session,
+	videoId: string,
+	url: string,
+	itemIndex: number,
+	hint: string,
+): Promise<StoredFile> {
+	const call = { action: 'Download video', itemIndex, videoId };
+	return await downloadToBinary(
+		ctx,
+		session,
+		{ method: 'GET', url: checkedHttpUrl(ctx, session, url, call), ...call, hint },
+		{ fileName: fileNameOf(videoId, 'video'), mimeType: VARIANTS.video.mimeType },
 	);
 }
 

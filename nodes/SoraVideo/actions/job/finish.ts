@@ -2,8 +2,8 @@ import type { IBinaryData, IDataObject, IExecuteFunctions, INodeExecutionData } 
 
 import type { Session } from '../../transport/session';
 import type { Video } from '../../transport/videos';
-import { downloadVideoFile } from '../../transport/videos';
 import { runsAsTool } from '../tool';
+import { downloadFinishedVideo } from './video-file';
 import { continueWithRetrieve, waitForVideo } from './wait';
 import type { WaitSettings } from './wait-settings';
 
@@ -35,11 +35,10 @@ export async function finishJob(
 	};
 	// a tool's file would never reach the model
 	if (!wait.download || runsAsTool(ctx)) return [outputItem(video)];
-	const { binary } = await downloadVideoFile(
+	const { binary } = await downloadFinishedVideo(
 		ctx,
 		session,
-		video.id,
-		'video',
+		video,
 		itemIndex,
 		`The video is finished and paid for. ${continueWithRetrieve(video.id)}`,
 	);

@@ -1,4 +1,4 @@
-import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
+import type { IBinaryData, IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { BINARY_ENCODING } from 'n8n-workflow';
 
 import { collectStream, fetchBytes } from '../../transport/download';
@@ -7,6 +7,7 @@ import { inputError } from '../../utils/errors';
 import type { PixelSize } from '../../utils/media';
 import { IMAGE_EXTENSIONS, imageSizeOf, sizeText, sniffImageType } from '../../utils/media';
 import { modelNamed } from '../../utils/models';
+import { checkedUrl } from '../../utils/validation';
 
 export interface ReferenceImage {
 	bytes: Buffer;
@@ -101,20 +102,22 @@ const RESIZE_HINT =
 	"The API takes a reference image only at exactly the video's size. Resize it first, e.g. with n8n's Edit Image node (operation Resize, option Ignore Aspect Ratio)";
 
 /**
- * The Size to send with a reference image: Size itself when the image has it; when Size is
- * empty, the image's size if the model offers it (any size for a model the catalogue does not
- * know). Every mismatch fails here, before the paid request.
+ * The Size to send with a reference image, for the models that take one only at the video's size
+ * (Sora): Size itself when the image has it; when Size is empty, the image's size if the model
+ * offers it. Every mismatch fails here, before the paid request. A model the catalogue does not
+ * know gets the image's size when Size is empty, and Size as given otherwise.
  */
 export function sizeForReference(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
-	model: string,
+	modelName: string,
 	size: string | undefined,
 	image: PixelSize | undefined,
 ): string | undefined {
-	if (!image) return size;
+	const model = modelNamed(modelName);
+	if (!image || (model && !model.referenceMatchesSize)) return size;
 	const imageSize = sizeText(image);
-	if (size === imageSize) return size;
+	if (size === imageSize || (size && !model)) return size;
 	if (size) {
 		throw inputError(
 			ctx,
@@ -124,15 +127,67 @@ export function sizeForReference(
 			`${RESIZE_HINT} to ${size}, or set Size to ${imageSize} if the model offers it.`,
 		);
 	}
-	const offered = modelNamed(model)?.sizes;
+	const offered = model?.sizes?.values;
 	if (!offered || offered.includes(imageSize)) return imageSize;
 	throw inputError(
 		ctx,
 		itemIndex,
 		'size',
-		`Size is empty and the reference image is ${imageSize}, which ${model} does not offer`,
+		`Size is empty and the reference image is ${imageSize}, which ${modelName} does not offer`,
 		`${RESIZE_HINT} to one of ${offered.join(', ')}, and set Size to it.`,
 	);
+}
+
+/** Where an item's reference images come from, in upload order. */
+export interface ReferenceSources {
+	binaryFields: string[];
+	urls: string[];
+}
+
+const listed = (value: unknown, separator: RegExp) =>
+	String(value ?? '')
+		.split(separator)
+		.map((part) => part.trim())
+		.filter(Boolean);
+
+/**
+ * The item's reference images: input binary fields (comma-separated) or URLs (one per line), as
+ * many as the model takes. Checked before anything is paid for.
+ */
+export function referenceSources(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	modelName: string,
+	options: IDataObject,
+): ReferenceSources {
+	const binaryFields = listed(options.referenceImageBinaryProperty, /,/);
+	const urls = listed(options.referenceImageUrl, /\r?\n/).map(
+		(url) => checkedUrl(ctx, itemIndex, URL_FIELD, url) as string,
+	);
+	if (binaryFields.length && urls.length) {
+		throw inputError(
+			ctx,
+			itemIndex,
+			URL_FIELD,
+			'give one reference image: a binary field or a URL, not both',
+		);
+	}
+	const count = binaryFields.length + urls.length;
+	const model = modelNamed(modelName);
+	if (model && count > model.maxReferences) {
+		throw inputError(
+			ctx,
+			itemIndex,
+			binaryFields.length ? BINARY_FIELD : URL_FIELD,
+			model.maxReferences
+				? `${model.name} takes at most ${model.maxReferences} reference ${model.maxReferences === 1 ? 'image' : 'images'}, not ${count}`
+				: `${model.name} makes videos from text only and takes no reference image`,
+			model.maxReferences
+				? undefined
+				: 'Remove the reference image, or choose a model that takes one.',
+		);
+	}
+	return { binaryFields, urls };
 }
 
 export async function readReferenceBinary(
@@ -171,4 +226,19 @@ export async function fetchReferenceImage(
 		);
 	}
 	return referenceImage(bytes, new URL(url).pathname.split('/').pop(), mimeType);
+}
+
+/** Every reference image of an item, in upload order, read once its paid request's turn has come. */
+export async function readReferences(
+	ctx: IExecuteFunctions,
+	session: Session,
+	itemIndex: number,
+	sources: ReferenceSources,
+): Promise<ReferenceImage[]> {
+	const images: ReferenceImage[] = [];
+	for (const url of sources.urls)
+		images.push(await fetchReferenceImage(ctx, session, itemIndex, url));
+	for (const field of sources.binaryFields)
+		images.push(await readReferenceBinary(ctx, itemIndex, field));
+	return images;
 }

@@ -41,10 +41,17 @@ function describeProgress(video: Video): string {
 	return `last status "${video.status}"${progress}`;
 }
 
+/** The provider's reason: an `{code, message}` object, or (other families) a plain text. */
+function failureReason(error: Video['error']): string {
+	if (typeof error === 'string' && error.trim()) return error.trim();
+	if (!error || typeof error !== 'object') return 'the provider gave no reason';
+	const message = error.message ?? 'the provider gave no reason';
+	return error.code ? `${message} (${error.code})` : message;
+}
+
 function jobFailed(ctx: IExecuteFunctions, session: Session, video: Video, itemIndex: number) {
-	const reason = video.error?.message ?? 'the provider gave no reason';
-	const code = video.error?.code ? ` (${video.error.code})` : '';
-	return operationError(ctx, itemIndex, `Video ${video.id} failed: ${reason}${code}`, {
+	const reason = failureReason(video.error);
+	return operationError(ctx, itemIndex, `Video ${video.id} failed: ${reason}`, {
 		videoId: video.id,
 		secret: session.secret,
 		description:

@@ -1,21 +1,23 @@
 import type { ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 
 import { listModels } from '../../transport/models';
-import { VIDEO_MODELS, modelNamed } from '../../utils/models';
+import type { ListedModel, VideoModel } from '../../utils/models';
+import { FIRST_MODELS, VIDEO_MODELS, isVideoModel, modelNamed } from '../../utils/models';
 
-/** Which listed models count as video models: the relays name them after Sora or video. */
-const VIDEO_MODEL_ID = /sora|video/i;
-
-const KNOWN_MODELS: INodePropertyOptions[] = VIDEO_MODELS.map(({ label, name, description }) => ({
+const asOption = ({ label, name, description }: VideoModel): INodePropertyOptions => ({
 	name: label,
 	value: name,
 	description,
-}));
+});
 
 /** The account's other video models, each once, alphabetically, after the models the node knows. */
-function otherVideoModels(ids: string[]): INodePropertyOptions[] {
+function otherVideoModels(listed: ListedModel[], known: VideoModel[]): INodePropertyOptions[] {
+	const knownNames = new Set(known.map((model) => model.name));
 	const others = new Set(
-		ids.map((id) => id.trim()).filter((id) => VIDEO_MODEL_ID.test(id) && !modelNamed(id)),
+		listed
+			.filter(isVideoModel)
+			.map((model) => model.id.trim())
+			.filter((id) => !knownNames.has(modelNamed(id)?.name ?? id)),
 	);
 	return [...others]
 		.sort((a, b) => a.localeCompare(b))
@@ -23,16 +25,17 @@ function otherVideoModels(ids: string[]): INodePropertyOptions[] {
 }
 
 /**
- * Create's model list: the four Sora 2 models first, then the video models the credential's
- * account lists today. Without an answer (no credential, a network error, a relay without
- * `/v1/models`) it is the four known models.
+ * Create's model list: the models the node's version knows, by family (the Sora models first),
+ * then the other video models the credential's account lists today. Without an answer (no
+ * credential, a network error, a relay without `/v1/models`) it is the known models alone.
  */
 export async function videoModels(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
-	let ids: string[];
+	const known = this.getNode().typeVersion >= 3 ? VIDEO_MODELS : FIRST_MODELS;
+	let listed: ListedModel[];
 	try {
-		ids = await listModels(this);
+		listed = await listModels(this);
 	} catch {
-		ids = [];
+		listed = [];
 	}
-	return [...KNOWN_MODELS, ...otherVideoModels(ids)];
+	return [...known.map(asOption), ...otherVideoModels(listed, known)];
 }

@@ -22,6 +22,7 @@ import { apiError, cancelledError, connectionError, operationError } from '../..
 import { CHAT_MODELS } from '../../utils/models';
 import { checkedUrl, requiredText } from '../../utils/validation';
 import { outputItem } from '../job/finish';
+import { withServedModel } from '../job/served-models';
 import type { VideoOperation } from '../node.type';
 import { runsAsTool } from '../tool';
 import { binaryPropertyField, operationDescription, promptField } from './fields';
@@ -153,7 +154,13 @@ export async function execute(
 	itemIndex: number,
 	session: Session,
 ): Promise<INodeExecutionData[]> {
-	const response = await startChat(this, session, requestBody(input), itemIndex);
+	const response = await withServedModel(
+		this,
+		session,
+		input.model,
+		itemIndex,
+		async () => await startChat(this, session, requestBody(input), itemIndex),
+	);
 	const answer = await readAnswer(this, session, response, itemIndex);
 	const found = lastVideoUrl(answer.content);
 	if (!found) {

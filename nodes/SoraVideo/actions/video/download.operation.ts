@@ -2,10 +2,11 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import type { Session } from '../../transport/session';
 import type { Variant } from '../../transport/videos';
-import { VARIANTS, downloadVideoFile, fileNameOf } from '../../transport/videos';
+import { VARIANTS, fileNameOf } from '../../transport/videos';
 import { inputError } from '../../utils/errors';
 import { requiredText } from '../../utils/validation';
 import { outputItem } from '../job/finish';
+import { downloadVideoById } from '../job/video-file';
 import type { VideoOperation } from '../node.type';
 import { binaryPropertyField, operationDescription, parseVideoId, videoIdField } from './fields';
 
@@ -71,7 +72,7 @@ export async function execute(
 	session: Session,
 ): Promise<INodeExecutionData[]> {
 	const { videoId, variant } = input;
-	const { binary, bytes } = await downloadVideoFile(this, session, videoId, variant, itemIndex);
+	const { binary, bytes } = await downloadVideoById(this, session, videoId, variant, itemIndex);
 	const json = {
 		id: videoId,
 		variant,

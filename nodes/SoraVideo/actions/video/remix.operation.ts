@@ -1,7 +1,9 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import type { Session } from '../../transport/session';
-import { remixVideo } from '../../transport/videos';
+import { remixVideo, retrieveVideo } from '../../transport/videos';
+import { inputError } from '../../utils/errors';
+import { VIDEO_MODELS, modelNamed } from '../../utils/models';
 import { requiredText } from '../../utils/validation';
 import { finishJob } from '../job/finish';
 import { resendAllowed, startJob } from '../job/reconcile';
@@ -59,12 +61,39 @@ export async function parse(this: IExecuteFunctions, itemIndex: number): Promise
 	};
 }
 
+const REMIXABLE = VIDEO_MODELS.filter((model) => model.remix).map((model) => model.name);
+
+/**
+ * Only some families can be remixed (Sora 2): the source is looked up first (free), so a video of
+ * any other family fails before the paid remix. A model the catalogue does not know goes ahead.
+ */
+async function checkRemixable(
+	ctx: IExecuteFunctions,
+	session: Session,
+	videoId: string,
+	itemIndex: number,
+): Promise<void> {
+	const { video } = await retrieveVideo(ctx, session, videoId, itemIndex, {
+		action: 'Remix video',
+	});
+	const model = modelNamed(String(video.model ?? ''));
+	if (!model || model.remix) return;
+	throw inputError(
+		ctx,
+		itemIndex,
+		'videoId',
+		`video ${videoId} was made with ${model.name}, which cannot be remixed; Remix takes videos of ${REMIXABLE.join(' and ')}`,
+		'Nothing was paid for. To change this video, Create a new one with a changed prompt.',
+	);
+}
+
 export async function execute(
 	this: IExecuteFunctions,
 	input: RemixInput,
 	itemIndex: number,
 	session: Session,
 ): Promise<INodeExecutionData[]> {
+	await checkRemixable(this, session, input.videoId, itemIndex);
 	const { video, recovered } = await startJob(
 		this,
 		session,
