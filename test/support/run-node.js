@@ -144,7 +144,7 @@ async function loadOptions(method, { parameters = {}, credentials = DEFAULT_CRED
 
 /**
  * Executes one Sora Video node with `parameters` on `items` (`type`: `${NODE_TYPE}Tool` runs it as
- * n8n runs an AI Agent's tool node).
+ * n8n runs an AI Agent's tool node; `settings`: the workflow's settings, e.g. executionTimeout).
  * Returns { items, error, run, cancel } where items is the node's first output.
  */
 function runNode({
@@ -156,6 +156,7 @@ function runNode({
 	onStart,
 	type = NODE_TYPE,
 	typeVersion = 1,
+	settings,
 }) {
 	const node = {
 		id: 'sora',
@@ -167,7 +168,7 @@ function runNode({
 		credentials: { cometApi: { id: '1', name: 'CometAPI' } },
 		...(onError ? { onError } : {}),
 	};
-	const workflow = new Workflow({ id: 'unit', nodes: [node], connections: {}, nodeTypes, active: false });
+	const workflow = new Workflow({ id: 'unit', nodes: [node], connections: {}, nodeTypes, active: false, settings });
 	const hooks = new ExecutionLifecycleHooks('manual', 'unit-execution', { id: 'unit', nodes: [node], connections: {} });
 	const finished = createDeferredPromise();
 	hooks.addHandler('workflowExecuteAfter', (run) => finished.resolve(run));

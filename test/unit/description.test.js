@@ -156,10 +156,11 @@ describe('Create options per model', () => {
 		const offered = offeredOptions({ model: 'sora-2-all' });
 		const creative = ['referenceImageBinaryProperty', 'referenceImageUrl', ...CASTING_OPTIONS];
 		expect(offered.slice(0, creative.length)).toEqual(creative);
-		expect(offered.slice(creative.length, creative.length + 5)).toEqual([
+		expect(offered.slice(creative.length, creative.length + 6)).toEqual([
 			'download',
 			'pollInterval',
 			'timeout',
+			'onTimeout',
 			'parallelRequests',
 			'maxRetries',
 		]);

@@ -102,7 +102,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 
 	// whole-node settings, taken from the first item
 	const limits = handler.setsRequestLimits
-		? limitsFromOptions(readOptions(this, 0))
+		? limitsFromOptions(readOptions(this, 0), this.getNode().typeVersion)
 		: DEFAULT_LIMITS;
 	const session = await openSession(this, limits);
 

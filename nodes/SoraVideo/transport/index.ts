@@ -229,11 +229,26 @@ function originOf(url: string): string {
 	}
 }
 
-function cancelled(ctx: IExecuteFunctions, session: Session, call: HttpCall) {
+/** A paid request's answer that names the job it started: kept even when the execution stopped meanwhile, so the job is not hidden. */
+const startedJob = (call: HttpCall, answer: HttpAnswer | Unanswered) =>
+	!!call.paid && 'statusCode' in answer && answer.statusCode < 400;
+
+/** No answer after the request went out, or a server error that is not a refusal. */
+function mayHaveStartedJob(call: HttpCall, answer: HttpAnswer | Unanswered): boolean {
+	if (!call.paid) return false;
+	if ('unanswered' in answer) return !neverReachedServer(answer.unanswered);
+	return answer.statusCode >= 500 && !isRefusal(answer.statusCode, answer.headers, answer.body);
+}
+
+/** The execution was stopped; a paid request says whether it may have started a job. */
+function cancelled(ctx: IExecuteFunctions, session: Session, call: HttpCall, sent = false) {
+	const paidFate = sent
+		? unknownFateHint(call)
+		: 'It was not sent, so nothing was started or paid for.';
 	return cancelledError(ctx, call.itemIndex, `${call.action} stopped`, {
 		videoId: call.videoId,
 		secret: session.secret,
-		resume: call.hint,
+		resume: call.paid ? [paidFate, call.hint].filter(Boolean).join(' ') : call.hint,
 	});
 }
 
@@ -311,7 +326,9 @@ export async function send<T = unknown>(
 		const answer = await session.requests(
 			async () => await sendFollowingRedirects(ctx, session, call),
 		);
-		if (session.signal?.aborted) throw cancelled(ctx, session, call);
+		if (session.signal?.aborted && !startedJob(call, answer)) {
+			throw cancelled(ctx, session, call, mayHaveStartedJob(call, answer));
+		}
 		if ('unanswered' in answer) {
 			const code = answer.unanswered;
 			if (canRetry && (!call.paid || neverReachedServer(code))) {

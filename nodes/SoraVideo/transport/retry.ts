@@ -19,9 +19,14 @@ export const DEFAULT_RETRIES = 4;
 
 export const REFUSAL_RETRIES_RANGE = { min: 0, max: 20 };
 export const DEFAULT_REFUSAL_RETRIES = 8;
-/** Seconds; n8n Cloud stops a whole execution after 300 s on its smaller plans. */
 export const REFUSAL_WAIT_RANGE = { min: 0, max: 3600 };
+/** Seconds, node versions 1 and 2. */
 export const DEFAULT_REFUSAL_WAIT_S = 300;
+/**
+ * Seconds, from node version 3: with the wait's Timeout (240 s) it stays below the 300 s after
+ * which n8n Cloud stops an execution.
+ */
+export const DEFAULT_REFUSAL_WAIT_V3_S = 45;
 
 export const DEFAULT_RETRY: RetryPolicy = {
 	maxRetries: DEFAULT_RETRIES,

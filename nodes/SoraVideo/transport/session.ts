@@ -7,7 +7,13 @@ import type { ListedModel } from '../utils/models';
 import { CREDENTIAL_TYPE, normalizeBaseUrl } from './credential';
 import { listModels } from './models';
 import type { RetryPolicy } from './retry';
-import { DEFAULT_RETRY, REFUSAL_RETRIES_RANGE, REFUSAL_WAIT_RANGE, RETRIES_RANGE } from './retry';
+import {
+	DEFAULT_REFUSAL_WAIT_V3_S,
+	DEFAULT_RETRY,
+	REFUSAL_RETRIES_RANGE,
+	REFUSAL_WAIT_RANGE,
+	RETRIES_RANGE,
+} from './retry';
 
 export const DEFAULT_PARALLEL_REQUESTS = 5;
 export const PARALLEL_REQUESTS_RANGE = { min: 1, max: 50 };
@@ -24,6 +30,8 @@ export interface Session {
 	requests: Limiter;
 	paidRequests: Limiter;
 	downloads: Limiter;
+	/** When waits must end so the node finishes before the workflow's own timeout stops the execution. */
+	waitDeadlineMs?: number;
 	/** The models the account lists, asked for once per execution, when an error must name them. */
 	listedModels: () => Promise<ListedModel[]>;
 }
@@ -49,9 +57,11 @@ function clamped(value: unknown, fallback: number, range: { min: number; max: nu
 
 /**
  * The request limits an options collection sets ("Parallel Requests", "Retries per Request",
- * "Refusal Retries", "Max Wait for Refusals").
+ * "Refusal Retries", "Max Wait for Refusals"), with the defaults of the node's version.
  */
-export function limitsFromOptions(options: IDataObject): RequestLimits {
+export function limitsFromOptions(options: IDataObject, nodeVersion: number): RequestLimits {
+	const refusalWaitS =
+		nodeVersion >= 3 ? DEFAULT_REFUSAL_WAIT_V3_S : DEFAULT_LIMITS.maxRefusalWaitMs / 1000;
 	return {
 		parallelRequests: clamped(
 			options.parallelRequests,
@@ -64,10 +74,21 @@ export function limitsFromOptions(options: IDataObject): RequestLimits {
 			DEFAULT_LIMITS.maxRefusals,
 			REFUSAL_RETRIES_RANGE,
 		),
-		maxRefusalWaitMs:
-			clamped(options.maxRefusalWait, DEFAULT_LIMITS.maxRefusalWaitMs / 1000, REFUSAL_WAIT_RANGE) *
-			1000,
+		maxRefusalWaitMs: clamped(options.maxRefusalWait, refusalWaitS, REFUSAL_WAIT_RANGE) * 1000,
 	};
+}
+
+/** Time a node needs after its wait (download, output) before the workflow's timeout strikes. */
+const WORKFLOW_TIMEOUT_MARGIN_MS = 15_000;
+
+/**
+ * The workflow's execution timeout (Workflow Settings), counted from now: the execution started
+ * earlier, so this is the latest the node can still finish. Undefined without one.
+ */
+function waitDeadline(ctx: IExecuteFunctions): number | undefined {
+	const timeoutS = Number(ctx.getWorkflowSettings().executionTimeout);
+	if (!Number.isFinite(timeoutS) || timeoutS <= 0) return undefined;
+	return Date.now() + timeoutS * 1000 - Math.min(WORKFLOW_TIMEOUT_MARGIN_MS, (timeoutS * 1000) / 4);
 }
 
 /** Reads the credential once per execution; everything an item's request needs travels in the session. */
@@ -90,6 +111,7 @@ export async function openSession(ctx: IExecuteFunctions, limits: RequestLimits)
 		origin,
 		secret,
 		signal: ctx.getExecutionCancelSignal(),
+		waitDeadlineMs: waitDeadline(ctx),
 		retry: {
 			...DEFAULT_RETRY,
 			maxRetries: limits.maxRetries,

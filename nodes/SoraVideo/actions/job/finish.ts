@@ -3,8 +3,9 @@ import type { IBinaryData, IDataObject, IExecuteFunctions, INodeExecutionData } 
 import type { Session } from '../../transport/session';
 import type { Video } from '../../transport/videos';
 import { runsAsTool } from '../tool';
+import { recordJob } from './job-record';
 import { downloadFinishedVideo } from './video-file';
-import { continueWithRetrieve, waitForVideo } from './wait';
+import { continueWithRetrieve, phaseOf, waitForVideo } from './wait';
 import type { WaitSettings } from './wait-settings';
 
 /** An operation's output item; the router pairs it with its input item. */
@@ -17,7 +18,8 @@ export function outputItem(
 
 /**
  * What Create, Remix and Retrieve do with a job: without a wait the job as it is; with one, the
- * finished job, and its MP4 as binary when the download option is on. `annotation` joins the
+ * finished job, and its MP4 as binary when the download option is on (or the unfinished job, when
+ * the wait ran out and On Timeout says to output it). `annotation` joins the
  * output json (a recovered job says so).
  */
 export async function finishJob(
@@ -29,12 +31,15 @@ export async function finishJob(
 	annotation?: IDataObject,
 ): Promise<INodeExecutionData[]> {
 	if (!wait) return [outputItem({ ...started, ...annotation })];
+	recordJob(ctx, itemIndex, started.id);
 	const video: Video = {
 		...(await waitForVideo(ctx, session, started, wait, itemIndex)),
 		...annotation,
 	};
-	// a tool's file would never reach the model
-	if (!wait.download || runsAsTool(ctx)) return [outputItem(video)];
+	// an unfinished job (On Timeout: Output the Unfinished Job) has no file yet; a tool's file would never reach the model
+	if (phaseOf(video.status) !== 'completed' || !wait.download || runsAsTool(ctx)) {
+		return [outputItem(video)];
+	}
 	const { binary } = await downloadFinishedVideo(
 		ctx,
 		session,

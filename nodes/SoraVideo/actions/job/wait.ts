@@ -63,19 +63,21 @@ function timedOut(
 	ctx: IExecuteFunctions,
 	session: Session,
 	video: Video,
-	settings: WaitSettings,
+	waitedMs: number,
+	cappedByWorkflow: boolean,
 	itemIndex: number,
 ) {
+	const remedy = cappedByWorkflow
+		? "The workflow's own timeout (Workflow Settings) would stop the execution next, so the node ended its wait first. Set On Timeout to Output the Unfinished Job to hand it to a Wait node instead."
+		: 'Or raise the Timeout option, or set On Timeout to Output the Unfinished Job to hand it to a Wait node.';
 	return operationError(
 		ctx,
 		itemIndex,
-		`Video ${video.id} was not finished after ${settings.timeoutMs / 1000} s: ${describeProgress(video)}`,
+		`Video ${video.id} was not finished after ${Math.round(waitedMs / 100) / 10} s: ${describeProgress(video)}`,
 		{
 			videoId: video.id,
 			secret: session.secret,
-			description:
-				`The job goes on at the provider and is paid for. ${continueWithRetrieve(video.id)} ` +
-				'Or raise the Timeout option.',
+			description: `The job goes on at the provider and is paid for. ${continueWithRetrieve(video.id)} ${remedy}`,
 		},
 	);
 }
@@ -113,8 +115,9 @@ function cancelled(ctx: IExecuteFunctions, session: Session, video: Video, itemI
 
 /**
  * Polls until the job is completed or failed, when the poll schedule says to look (at most one
- * Poll Interval apart, or later when the server asks for it), none after a terminal status, and a
- * time-out error that keeps the video id.
+ * Poll Interval apart, or later when the server asks for it), none after a terminal status. At the
+ * time-out it fails with the video id, or (On Timeout: Output the Unfinished Job) hands the job
+ * back as it last was.
  */
 export async function waitForVideo(
 	ctx: IExecuteFunctions,
@@ -123,13 +126,19 @@ export async function waitForVideo(
 	settings: WaitSettings,
 	itemIndex: number,
 ): Promise<Video> {
-	const deadline = Date.now() + settings.timeoutMs;
+	const startedMs = Date.now();
+	const ownDeadline = startedMs + settings.timeoutMs;
+	// the node must end (and be saved) before the workflow's own timeout stops the execution
+	const deadline = Math.min(ownDeadline, session.waitDeadlineMs ?? ownDeadline);
 	let schedule = startSchedule(settings.pollIntervalMs, Date.now(), started);
 	let video = started;
 	let serverAskedMs: number | undefined;
 	while (phaseOf(video.status) === 'running') {
 		const now = Date.now();
-		if (deadline - now <= 0) throw timedOut(ctx, session, video, settings, itemIndex);
+		if (deadline - now <= 0) {
+			if (settings.onTimeout === 'outputJob') return video;
+			throw timedOut(ctx, session, video, deadline - startedMs, deadline < ownDeadline, itemIndex);
+		}
 		const waitMs = nextCheckDelayMs(schedule, now, deadline, serverAskedMs);
 		if (!(await pause(waitMs, session.signal))) throw cancelled(ctx, session, video, itemIndex);
 		const retrieved = await retrieveVideo(ctx, session, video.id, itemIndex).catch(

@@ -5,6 +5,7 @@ import { DEFAULT_PARALLEL_REQUESTS, PARALLEL_REQUESTS_RANGE } from '../../transp
 import {
 	DEFAULT_REFUSAL_RETRIES,
 	DEFAULT_REFUSAL_WAIT_S,
+	DEFAULT_REFUSAL_WAIT_V3_S,
 	DEFAULT_RETRIES,
 	REFUSAL_RETRIES_RANGE,
 	REFUSAL_WAIT_RANGE,
@@ -14,6 +15,7 @@ import { checkedVideoId } from '../../utils/validation';
 import {
 	DEFAULT_POLL_INTERVAL_S,
 	DEFAULT_TIMEOUT_S,
+	DEFAULT_TIMEOUT_V3_S,
 	POLL_INTERVAL_RANGE,
 	TIMEOUT_RANGE,
 } from '../job/wait-settings';
@@ -66,7 +68,7 @@ const WAIT_LOOP_EXAMPLE =
 
 /** What a render costs and holds, at the top of Create and Remix. */
 export const renderNotice: INodeProperties = {
-	displayName: `Each run starts a paid render that takes minutes. Waiting for completion holds the execution (and a queue-mode worker) until the video is done, and many instances stop long executions (n8n Cloud after 300 s). For long renders, turn the wait off and check back with a <a href="${WAIT_LOOP_EXAMPLE}" target="_blank">Wait node loop</a>.`,
+	displayName: `Each run starts a paid render that takes minutes. Waiting for completion holds the execution (and a queue-mode worker) until the video is done, and many instances stop long executions (n8n Cloud after 300 s). When the Timeout option runs out, the item fails naming its video ID; set On Timeout to Output the Unfinished Job to check back later with a <a href="${WAIT_LOOP_EXAMPLE}" target="_blank">Wait node loop</a> instead.`,
 	name: 'renderNotice',
 	type: 'notice',
 	default: '',
@@ -105,6 +107,24 @@ const waitForCompletionField: INodeProperties = {
 	description:
 		'Whether to wait until the video is finished and download it. Off: return the started job at once and continue with Retrieve or Download later.',
 };
+
+/**
+ * An option whose default changed in node version 3: versions 1 and 2 keep theirs (saved
+ * workflows do not store defaults, so changing one would change what they do).
+ */
+function byVersion(
+	option: INodeProperties,
+	fromVersion3: Pick<INodeProperties, 'default' | 'description'>,
+): INodeProperties[] {
+	return [
+		{ ...option, displayOptions: { show: { '@version': [1, 2] } } },
+		{
+			...option,
+			...fromVersion3,
+			displayOptions: { show: { '@version': [{ _cnd: { gte: 3 } }] } },
+		},
+	];
+}
 
 /** "Wait for Completion" and where the finished video goes, for Create and Remix: on by default. */
 export const waitFields: INodeProperties[] = [
@@ -146,14 +166,41 @@ export const waitOptions: INodeProperties[] = [
 		description:
 			'Longest time between status checks while waiting. The node looks sooner when the progress shows the video is about to finish, never more often than once a second.',
 	},
+	...byVersion(
+		{
+			displayName: 'Timeout (Seconds)',
+			name: 'timeout',
+			type: 'number',
+			typeOptions: { minValue: TIMEOUT_RANGE.min, maxValue: TIMEOUT_RANGE.max },
+			default: DEFAULT_TIMEOUT_S,
+			description:
+				'Seconds to wait in total. The job goes on after a time-out: the error names its video ID, to continue with Retrieve with wait.',
+		},
+		{
+			default: DEFAULT_TIMEOUT_V3_S,
+			description: `Seconds to wait in total; ${DEFAULT_TIMEOUT_V3_S} by default, so that the node ends before n8n Cloud stops an execution (300 s). The job goes on after a time-out: see On Timeout.`,
+		},
+	),
 	{
-		displayName: 'Timeout (Seconds)',
-		name: 'timeout',
-		type: 'number',
-		typeOptions: { minValue: TIMEOUT_RANGE.min, maxValue: TIMEOUT_RANGE.max },
-		default: DEFAULT_TIMEOUT_S,
+		displayName: 'On Timeout',
+		name: 'onTimeout',
+		type: 'options',
+		options: [
+			{
+				name: 'Fail the Item',
+				value: 'error',
+				description: 'The item fails with an error that names its video ID',
+			},
+			{
+				name: 'Output the Unfinished Job',
+				value: 'outputJob',
+				description:
+					'The item comes out as the job (ID, status, progress) without a file: route it to a Wait node and Retrieve it again later',
+			},
+		],
+		default: 'error',
 		description:
-			'Seconds to wait in total. The job goes on after a time-out: the error names its video ID, to continue with Retrieve with wait.',
+			'What happens when the video is not finished after Timeout. The render goes on at the provider either way and is paid for.',
 	},
 ];
 
@@ -190,15 +237,21 @@ export const paidRequestOptions: INodeProperties[] = [
 		description:
 			'How often a paid request is sent again after the API refused it without starting a job (429 rate limit, 503 busy, or an answer with Retry-After), honouring Retry-After, else with growing pauses. An answer that leaves open whether a job started is never simply sent again. Taken from the first item.',
 	},
-	{
-		displayName: 'Max Wait for Refusals (Seconds)',
-		name: 'maxRefusalWait',
-		type: 'number',
-		typeOptions: { minValue: REFUSAL_WAIT_RANGE.min, maxValue: REFUSAL_WAIT_RANGE.max },
-		default: DEFAULT_REFUSAL_WAIT_S,
-		description:
-			'The longest time one paid request spends waiting out refusals; then its item fails, saying how often it was refused. n8n Cloud may stop a whole execution after 300 s: keep this well below that there. Taken from the first item.',
-	},
+	...byVersion(
+		{
+			displayName: 'Max Wait for Refusals (Seconds)',
+			name: 'maxRefusalWait',
+			type: 'number',
+			typeOptions: { minValue: REFUSAL_WAIT_RANGE.min, maxValue: REFUSAL_WAIT_RANGE.max },
+			default: DEFAULT_REFUSAL_WAIT_S,
+			description:
+				'The longest time one paid request spends waiting out refusals; then its item fails, saying how often it was refused. n8n Cloud may stop a whole execution after 300 s: keep this well below that there. Taken from the first item.',
+		},
+		{
+			default: DEFAULT_REFUSAL_WAIT_V3_S,
+			description: `The longest time one paid request spends waiting out refusals; then its item fails, saying how often it was refused. ${DEFAULT_REFUSAL_WAIT_V3_S} s by default: with the wait's Timeout it stays below n8n Cloud's 300 s execution cap. Taken from the first item.`,
+		},
+	),
 	{
 		displayName: 'Send Again When No Job Is Found',
 		name: 'resendIfNoJobFound',
