@@ -28,14 +28,16 @@ function bodyBytes(body) {
 	return Buffer.from(typeof body === 'string' ? body : JSON.stringify(body), 'utf8');
 }
 
-/** Parses multipart/form-data into { fields, files } as a server would. */
-function parseMultipart(contentType, body) {
+/**
+ * Every part of a multipart/form-data body, in the order sent: { name, value } for a field,
+ * { name, fileName, contentType, bytes } for a file (a field sent several times stays several parts).
+ */
+function multipartParts(contentType, body) {
 	const boundary = /boundary=("?)([^";]+)\1/i.exec(contentType)?.[2];
 	if (!boundary) throw new Error(`no multipart boundary in "${contentType}"`);
 	const raw = bodyBytes(body);
 	const delimiter = Buffer.from(`--${boundary}`);
-	const fields = {};
-	const files = {};
+	const parts = [];
 	let start = raw.indexOf(delimiter);
 	while (start >= 0) {
 		const next = raw.indexOf(delimiter, start + delimiter.length);
@@ -46,12 +48,23 @@ function parseMultipart(contentType, body) {
 		const content = part.subarray(split + 4);
 		const name = /name="([^"]*)"/.exec(head)?.[1];
 		const fileName = /filename="([^"]*)"/.exec(head)?.[1];
-		if (fileName !== undefined) {
-			files[name] = { fileName, contentType: /content-type:\s*([^\r\n]+)/i.exec(head)?.[1], bytes: content };
-		} else {
-			fields[name] = content.toString('utf8');
-		}
+		parts.push(
+			fileName !== undefined
+				? { name, fileName, contentType: /content-type:\s*([^\r\n]+)/i.exec(head)?.[1], bytes: content }
+				: { name, value: content.toString('utf8') },
+		);
 		start = next;
+	}
+	return parts;
+}
+
+/** Parses multipart/form-data into { fields, files } as a server would (the last part of a name wins). */
+function parseMultipart(contentType, body) {
+	const fields = {};
+	const files = {};
+	for (const { name, value, ...file } of multipartParts(contentType, body)) {
+		if (value === undefined) files[name] = file;
+		else fields[name] = value;
 	}
 	return { fields, files };
 }
@@ -83,4 +96,4 @@ function trackUnexpectedRequests() {
 	return unexpected;
 }
 
-module.exports = { API, FILES, API_KEY, MP4, PNG, video, parseMultipart, bodyBytes, trackUnexpectedRequests };
+module.exports = { API, FILES, API_KEY, MP4, PNG, video, parseMultipart, multipartParts, bodyBytes, trackUnexpectedRequests };
