@@ -72,7 +72,13 @@ const VIDU = {
 
 const FACTS = {
 	'sora-2': { ...SORA_2, sizes: ['1280x720', '720x1280'], price: 0.08 },
-	'sora-2-pro': { ...SORA_2, sizes: ['1280x720', '720x1280', '1792x1024', '1024x1792'], price: undefined },
+	// cometapi-video-models.md §2 lists four sizes; api-facts.md adds "1080p sizes appear for pro on newer pages",
+	// and 0.2.0 offered them: both readings are built for
+	'sora-2-pro': {
+		...SORA_2,
+		sizes: ['1280x720', '720x1280', '1792x1024', '1024x1792', '1920x1080', '1080x1920'],
+		price: undefined,
+	},
 	'sora-2-all': { ...SORA_ALL, durations: ['10', '15'] },
 	'sora-2-pro-all': { ...SORA_ALL, durations: ['10', '15', '25'] },
 	'veo3.1-fast': { ...VEO, price: undefined },

@@ -381,6 +381,7 @@ export async function send<T = unknown>(
 			itemIndex: call.itemIndex,
 			videoId: call.videoId,
 			hint: withRequestId(uncertain ? unknownFateHint(call) : call.hint, requestId),
+			fileHost: !isApiOrigin(session, resolveUrl(session, call.url)),
 		});
 		if (isModelUnavailable(statusCode, body)) error.context.modelUnavailable = true;
 		throw uncertain ? markedUncertain(error, sentAtMs) : error;

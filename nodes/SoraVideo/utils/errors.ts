@@ -57,6 +57,8 @@ export interface ApiFailure {
 	hint?: string;
 	/** Added to the message in brackets, so it shows wherever only the message does. */
 	note?: string;
+	/** The answer came from another host than the API (a file's link), which never sees the key. */
+	fileHost?: boolean;
 }
 
 interface ProviderError {
@@ -93,7 +95,12 @@ const STATUS_HINTS: Record<number, string> = {
 	429: "The API is rate limiting this key: lower the node's parallel requests or try again later.",
 };
 
-function hintFor(status: number): string {
+/** A file host's refusal says nothing about the API key, which never goes there. */
+const FILE_HOST_HINT =
+	'The file host refused the link; a temporary link (video_url) expires: get a new one by retrieving the video again.';
+
+function hintFor(status: number, fileHost = false): string {
+	if (fileHost && status >= 400 && status < 500 && status !== 429) return FILE_HOST_HINT;
 	if (STATUS_HINTS[status]) return STATUS_HINTS[status];
 	if (status >= 500) return 'The API had a server problem: try again later.';
 	return '';
@@ -112,7 +119,11 @@ export function apiError(
 	const message = redact(`${failure.action} failed${subject}: ${providerMessage}${note}`, secret);
 	const code = provider.code ? `, code ${provider.code}` : '';
 	const description = redact(
-		[`HTTP ${failure.status}${code}.`, hintFor(failure.status), failure.hint ?? '']
+		[
+			`HTTP ${failure.status}${code}.`,
+			hintFor(failure.status, failure.fileHost),
+			failure.hint ?? '',
+		]
 			.join(' ')
 			.trim(),
 		secret,

@@ -7,6 +7,7 @@ import { VIDEO_MODELS, modelNamed } from '../../utils/models';
 import { requiredText } from '../../utils/validation';
 import { finishJob } from '../job/finish';
 import { resendAllowed, startJob } from '../job/reconcile';
+import { withServedModel } from '../job/served-models';
 import type { WaitSettings } from '../job/wait-settings';
 import { readWaitSettings } from '../job/wait-settings';
 import type { VideoOperation } from '../node.type';
@@ -66,18 +67,20 @@ const REMIXABLE = VIDEO_MODELS.filter((model) => model.remix).map((model) => mod
 /**
  * Only some families can be remixed (Sora 2): the source is looked up first (free), so a video of
  * any other family fails before the paid remix. A model the catalogue does not know goes ahead.
+ * Gives the source's model, which the remix renders with.
  */
 async function checkRemixable(
 	ctx: IExecuteFunctions,
 	session: Session,
 	videoId: string,
 	itemIndex: number,
-): Promise<void> {
+): Promise<string> {
 	const { video } = await retrieveVideo(ctx, session, videoId, itemIndex, {
 		action: 'Remix video',
 	});
-	const model = modelNamed(String(video.model ?? ''));
-	if (!model || model.remix) return;
+	const sourceModel = String(video.model ?? '');
+	const model = modelNamed(sourceModel);
+	if (!model || model.remix) return sourceModel;
 	throw inputError(
 		ctx,
 		itemIndex,
@@ -93,14 +96,21 @@ export async function execute(
 	itemIndex: number,
 	session: Session,
 ): Promise<INodeExecutionData[]> {
-	await checkRemixable(this, session, input.videoId, itemIndex);
-	const { video, recovered } = await startJob(
+	const model = await checkRemixable(this, session, input.videoId, itemIndex);
+	const { video, recovered } = await withServedModel(
 		this,
 		session,
-		{ kind: 'remix', prompt: input.prompt, sourceVideoId: input.videoId },
-		async () => await remixVideo(this, session, input.videoId, input.prompt, itemIndex),
+		model,
 		itemIndex,
-		input.resend,
+		async () =>
+			await startJob(
+				this,
+				session,
+				{ kind: 'remix', prompt: input.prompt, sourceVideoId: input.videoId },
+				async () => await remixVideo(this, session, input.videoId, input.prompt, itemIndex),
+				itemIndex,
+				input.resend,
+			),
 	);
 	return await finishJob(this, session, video, input.wait, itemIndex, recovered);
 }
