@@ -6,7 +6,9 @@
  * and the tool message it received. The community tool needs no setting on either host (1.123.81
  * has no N8N_COMMUNITY_PACKAGES_ALLOW_TOOL_USAGE any more). `n8n execute` starts at a Manual
  * Trigger, so the agent's prompt is fixed (promptType "define"); the example's Chat Trigger is
- * swapped for one.
+ * swapped for one. Node version 3 tools take the model from `$fromAI('model', ...)` (the example's,
+ * which names the families and defaults to veo3.1-fast): an agent asked for Veo, for Seedance, or
+ * for no model in particular gets one render of that model.
  */
 const { executeWorkflow, hostMajor, hostVersions, nodeOutput } = require('../../tools/n8n-harness');
 const { startLlmStandIn } = require('../../tools/stand-in');
@@ -44,15 +46,38 @@ afterAll(async () => {
 /** @param {any} connectionType @param {string} target */
 const to = (connectionType, target) => ({ [connectionType]: [[{ node: target, type: connectionType, index: 0 }]] });
 
+const PROMPT_FROM_AI = "={{ $fromAI('prompt', 'What the video shows', 'string') }}";
+
+/** The Sora Video tool of the first cases: node version 1, sora-2, Create with wait. */
+const SORA_TOOL = {
+	name: 'Sora Video',
+	typeVersion: 1,
+	parameters: { resource: 'video', operation: 'create', model: 'sora-2', prompt: PROMPT_FROM_AI, seconds: '4', size: '1280x720', waitForCompletion: true, options: { pollInterval: 0.25 } },
+};
+
 /**
- * Manual Trigger -> AI Agent with a fixed prompt; OpenAI Chat Model and the Sora Video tool
- * (Create with wait) connected to it.
- * @param {string} id @param {string} version
+ * A Create-with-wait tool of node version 3 whose model the agent picks, with the `$fromAI` of
+ * examples/agent-long-render.json (it names the families and defaults to veo3.1-fast); duration
+ * and size are left to the model's own defaults.
  */
-function agentWorkflow(id, version) {
+function familyTool() {
+	const { model } = findNode(loadExample('agent-long-render', 'unused'), 'Start Video Render').parameters;
+	return {
+		name: 'Make Video',
+		typeVersion: 3,
+		parameters: { resource: 'video', operation: 'create', model, prompt: PROMPT_FROM_AI, waitForCompletion: true, options: { pollInterval: 0.25 } },
+	};
+}
+
+/**
+ * Manual Trigger -> AI Agent with a fixed prompt; OpenAI Chat Model and one video tool connected to it.
+ * @param {string} id @param {string} version
+ * @param {{ text?: string, tool?: { name: string, typeVersion: number, parameters: Record<string, any> } }} [options]
+ */
+function agentWorkflow(id, version, { text = 'Make a 4 second video of a paper boat on a pond and tell me its id.', tool = SORA_TOOL } = {}) {
 	return {
 		id,
-		name: 'Agent with the Sora Video tool (e2e)',
+		name: `Agent with the ${tool.name} tool (e2e)`,
 		nodes: [
 			{ name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
 			{
@@ -60,31 +85,15 @@ function agentWorkflow(id, version) {
 				type: '@n8n/n8n-nodes-langchain.agent',
 				typeVersion: agentVersion(version),
 				position: [220, 0],
-				parameters: { promptType: 'define', text: 'Make a 4 second video of a paper boat on a pond and tell me its id.', options: {} },
+				parameters: { promptType: 'define', text, options: {} },
 			},
 			chatModelNode([100, 220]),
-			{
-				name: 'Sora Video',
-				type: TOOL_TYPE,
-				typeVersion: 1,
-				position: [340, 220],
-				parameters: {
-					resource: 'video',
-					operation: 'create',
-					model: 'sora-2',
-					prompt: "={{ $fromAI('prompt', 'What the video shows', 'string') }}",
-					seconds: '4',
-					size: '1280x720',
-					waitForCompletion: true,
-					options: { pollInterval: 0.25 },
-				},
-				credentials: { cometApi: CREDENTIAL_REF },
-			},
+			{ ...tool, type: TOOL_TYPE, position: [340, 220], credentials: { cometApi: CREDENTIAL_REF } },
 		],
 		connections: {
 			Start: to('main', 'AI Agent'),
 			'OpenAI Chat Model': to('ai_languageModel', 'AI Agent'),
-			'Sora Video': to('ai_tool', 'AI Agent'),
+			[tool.name]: to('ai_tool', 'AI Agent'),
 		},
 	};
 }
@@ -142,9 +151,12 @@ const agentAnswer = (run) => nodeOutput(run, 'AI Agent')[0].json.output;
 
 describe.each(hostVersions())('n8n %s', (version) => {
 	const agent = agentWorkflow('soraAgentTool01', version);
-	const renderLater = longRenderExample('soraAgentLong01', 'Make a video of a kite over a beach, then check whether it is ready.');
+	const renderLater = longRenderExample('soraAgentLong01', 'Make a Sora video of a kite over a beach, then check whether it is ready.');
+	const veoLater = longRenderExample('soraAgentVeo0001', 'Make a Veo video of a lighthouse at night, then check whether it is ready.');
+	const seedanceAgent = agentWorkflow('soraAgentSeed001', version, { text: 'Make a Seedance video of a hot-air balloon over a canyon and tell me its id.', tool: familyTool() });
+	const anyModelAgent = agentWorkflow('soraAgentAny0001', version, { text: 'Make a video of a red tram in the snow and tell me its id.', tool: familyTool() });
 	const folder = e2e.useHostFolder(suite, version, {
-		workflows: [agent, renderLater],
+		workflows: [agent, renderLater, veoLater, seedanceAgent, anyModelAgent],
 		credentials: () => [
 			e2e.cometCredential({ apiKey, baseUrl: suite.standIn.baseUrl }),
 			{ ...LLM_CREDENTIAL, type: 'openAiApi', data: { apiKey: LLM_KEY, url: `${llm.baseUrl}/v1`, header: false } },
@@ -152,6 +164,32 @@ describe.each(hostVersions())('n8n %s', (version) => {
 	});
 
 	beforeEach(() => llm.reset());
+
+	/**
+	 * Runs an agent workflow with the language model scripted by `llmOptions`; gives the execution
+	 * and the video stand-in's requests during it.
+	 * @param {{ id: string }} workflow @param {string} step @param {Record<string, any>} llmOptions
+	 */
+	async function runAgent(workflow, step, llmOptions) {
+		llm.setOptions({ tool: undefined, args: {}, turns: [], ...llmOptions });
+		const mark = suite.standIn.requests.length;
+		const result = await timed(version, step, () => executeWorkflow(folder, workflow.id));
+		const requests = requestsSince(suite.standIn, mark);
+		return { result, requests, paid: paidOf(requests) };
+	}
+
+	/**
+	 * A workflow built on the long-render example, the model scripted to call Start_Video_Render
+	 * with `startArgs`, then Check_Video with the id it returned.
+	 * @param {{ id: string }} workflow @param {string} step @param {Record<string, string>} startArgs
+	 */
+	const runLongRender = (workflow, step, startArgs) =>
+		runAgent(workflow, step, {
+			turns: [
+				{ call: 'Start_Video_Render', args: startArgs },
+				{ call: 'Check_Video', args: { videoId: '{{lastId}}' } },
+			],
+		});
 
 	it('an AI Agent calls the tool once: one paid render, the answer names the video, the tool message is a few hundred bytes', async () => {
 		const prompt = '[render:1500] a paper boat drifting on a pond';
@@ -206,20 +244,10 @@ describe.each(hostVersions())('n8n %s', (version) => {
 
 	it('agent-long-render example: starts the render without waiting, checks it later with Retrieve with wait, then answers', async () => {
 		const prompt = `[comet] [render:${RENDER_MS}] a kite over a beach`;
-		llm.setOptions({
-			tool: undefined,
-			args: {},
-			turns: [
-				{ call: 'Start_Video_Render', args: { prompt, seconds: '4', size: '1280x720' } },
-				{ call: 'Check_Video', args: { videoId: '{{lastId}}' } },
-			],
-		});
-		const mark = suite.standIn.requests.length;
-		const result = await timed(version, 'execute agent-long-render example', () => executeWorkflow(folder, renderLater.id));
+		// the user asked for Sora
+		const { result, requests, paid } = await runLongRender(renderLater, 'execute agent-long-render example', { model: 'sora-2', prompt, seconds: '4', size: '1280x720' });
 		expect(result.exitCode).toBe(0);
 
-		const requests = requestsSince(suite.standIn, mark);
-		const paid = paidOf(requests);
 		expect(paid).toHaveLength(1);
 		const videoId = paid[0].jobId;
 		expect(paid[0].bodySummary.fields).toMatchObject({ prompt, seconds: '4', size: '1280x720' });
@@ -242,10 +270,77 @@ describe.each(hostVersions())('n8n %s', (version) => {
 		expect(requests.filter((r) => r.path.endsWith('/content'))).toEqual([]);
 		const offered = offeredTools(modelCalls[0].body);
 		expect(offered.Start_Video_Render.description).toMatch(/returns at once with status "queued"/);
-		expect(offered.Check_Video.description).toMatch(/Waits until a Sora video/);
+		expect(offered.Check_Video.description).toMatch(/Waits until a video/);
 		expect(offered.Start_Video_Render.parameters.required.sort()).toEqual(['prompt', 'seconds', 'size']);
 
 		expect(agentAnswer(result.run)).toContain(videoId);
 		expect(result.stdout + result.stderr).not.toContain(apiKey);
+	});
+
+	it('agent-long-render example, asked for a Veo video: the call carries veo3.1-fast (the default its description names), one paid Veo render, checked until finished', async () => {
+		const prompt = '[render:1500] a lighthouse at night, its beam sweeping over the sea';
+		const { result, requests, paid } = await runLongRender(veoLater, 'execute agent-long-render (Veo)', { model: 'veo3.1-fast', prompt, seconds: '6', size: '720x1280' });
+		expect(result.exitCode).toBe(0);
+
+		const { model } = offeredTools(llm.completions()[0].body).Start_Video_Render.parameters.properties;
+		expect(model.description).toMatch(/^Video model\. Use veo3\.1-fast .* unless the user names another: /);
+		for (const family of ['veo3.1', 'doubao-seedance-2-0', 'wan2.6', 'viduq3', 'happyhorse-1.0', 'omni-fast', 'sora-2']) expect(model.description).toContain(family);
+		expect(model.default).toBe('veo3.1-fast');
+
+		const [startCall] = llm.toolCalls();
+		expect(startCall.arguments).toMatchObject({ model: 'veo3.1-fast' });
+		expect(paid).toHaveLength(1);
+		expect(paid[0].bodySummary.fields).toEqual({ model: 'veo3.1-fast', prompt, seconds: '6', size: '720x1280' });
+		const videoId = paid[0].jobId;
+		expect(videoId).toMatch(/^task_/);
+
+		const [started, checked] = llm.toolMessages();
+		expect(expectCompact(version, 'Veo start (no wait)', started)).toEqual([expect.objectContaining({ id: videoId, status: 'queued', model: 'veo3.1-fast' })]);
+		const [checkedItem] = expectCompact(version, 'Veo check (retrieve + wait)', checked);
+		expect(checkedItem).toMatchObject({ id: videoId, status: 'completed', progress: 100, model: 'veo3.1-fast', video_url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/signed\//) });
+		expect(requests.filter((r) => r.path.endsWith('/content'))).toEqual([]);
+		expect(agentAnswer(result.run)).toContain(videoId);
+		expect(result.stdout + result.stderr).not.toContain(apiKey);
+	});
+
+	it('an agent asked for a Seedance video: the call carries doubao-seedance-2-0, one paid Seedance render waited through its upper-case statuses, the answer names it', async () => {
+		const prompt = '[render:1500] a hot-air balloon over a canyon';
+		const { result, requests, paid } = await runAgent(seedanceAgent, 'execute agent (Seedance, create + wait)', { tool: 'Make_Video', args: { model: 'doubao-seedance-2-0', prompt } });
+		expect(result.exitCode).toBe(0);
+
+		expect(llm.toolCalls().map((c) => [c.name, c.arguments])).toEqual([['Make_Video', { model: 'doubao-seedance-2-0', prompt }]]);
+		expect(paid).toHaveLength(1);
+		// only what the agent chose: no duration, size or resolution of another model's form
+		expect(paid[0].bodySummary.fields).toEqual({ model: 'doubao-seedance-2-0', prompt });
+		const videoId = paid[0].jobId;
+		expect(videoId).toMatch(/^task_/);
+		// it polled while the stand-in said SUBMITTED / IN_PROGRESS, and stopped at SUCCESS
+		const job = suite.standIn.jobs.get(videoId);
+		const polls = requests.filter((r) => r.method === 'GET' && r.path === `/v1/videos/${videoId}`);
+		expect(polls.filter((r) => r.time < job.createdMs + job.renderMs).length).toBeGreaterThanOrEqual(1);
+		expect(polls.filter((r) => r.time >= job.createdMs + job.renderMs)).toHaveLength(1);
+
+		const [message] = llm.toolMessages();
+		const [item] = expectCompact(version, 'Seedance create + wait', message);
+		expect(item).toMatchObject({ id: videoId, status: 'SUCCESS', progress: 100, model: 'doubao-seedance-2-0', video_url: expect.stringMatching(/\/signed\//) });
+		// waited, but fetched no file for a model that cannot use one
+		expect(requests.filter((r) => r.server === 'files' || r.path.endsWith('/content'))).toEqual([]);
+		expect(agentAnswer(result.run)).toContain(videoId);
+		expect(result.stdout + result.stderr).not.toContain(apiKey);
+	});
+
+	it('an agent asked for a video of no named model: the call leaves the model out, the tool renders veo3.1-fast (the $fromAI default)', async () => {
+		const prompt = '[render:1000] a red tram in the snow';
+		const { result, paid } = await runAgent(anyModelAgent, 'execute agent (no model named)', { tool: 'Make_Video', args: { prompt } });
+		expect(result.exitCode).toBe(0);
+
+		const { parameters } = offeredTools(llm.completions()[0].body).Make_Video;
+		expect(parameters.required).toEqual(['prompt']);
+		expect(llm.toolCalls().map((c) => [c.name, c.arguments])).toEqual([['Make_Video', { prompt }]]);
+		expect(paid).toHaveLength(1);
+		expect(paid[0].bodySummary.fields).toEqual({ model: 'veo3.1-fast', prompt });
+		const [item] = expectCompact(version, 'no model named: create + wait', llm.toolMessages()[0]);
+		expect(item).toMatchObject({ id: paid[0].jobId, status: 'completed', model: 'veo3.1-fast' });
+		expect(agentAnswer(result.run)).toContain(paid[0].jobId);
 	});
 });

@@ -34,6 +34,8 @@ beforeAll(() => {
 
 // agent-long-render runs in agent.test.js, with the stand-in language model
 const EXAMPLES = ['text-to-video', 'scheduled-content-pipeline', 'webhook-generation', 'long-render-wait-loop', 'agent-long-render'];
+/** The node version each example's video nodes use: the agent picks among every family (version 3), the others are Sora's. */
+const exampleNodeVersion = (/** @type {string} */ name) => (name === 'agent-long-render' ? 3 : 1);
 
 describe('the example files (no host needed)', () => {
 	it.each(EXAMPLES)('%s.json is an importable workflow using the Sora node and the CometAPI credential', (name) => {
@@ -55,7 +57,7 @@ describe('the example files (no host needed)', () => {
 		const soraNodes = workflow.nodes.filter((/** @type {any} */ n) => n.type === NODE_TYPE || n.type === `${NODE_TYPE}Tool`);
 		expect(soraNodes.length).toBeGreaterThan(0);
 		for (const node of soraNodes) {
-			expect(node.typeVersion).toBe(1);
+			expect(node.typeVersion).toBe(exampleNodeVersion(name));
 			expect(node.credentials).toEqual({ cometApi: CREDENTIAL_REF });
 			expect(node.parameters.resource).toBe('video');
 			// user-sensible defaults: never a test poll interval
