@@ -19,36 +19,96 @@ const { editorHostVersion, signIn, startEditorHost } = require('./lib/n8n-editor
 const ui = require('./lib/editor-pages');
 
 const SCREENSHOTS = path.resolve(REPO_ROOT, process.env.EDITOR_SCREENSHOTS_DIR || 'out/editor-screenshots');
-const NODE_NAME = 'Sora Video (CometAPI)';
+const NODE_NAME = 'CometAPI Video';
 const SORA_NODE = 'Create a video';
 const VERSION = editorHostVersion();
+const PICKER_QUERIES = ['sora', 'veo', 'seedance', 'video', 'text to video'];
 
-/** What each model takes, from the README and api-facts.md (not from the node's own code). */
+/**
+ * What each model takes, from the README, api-facts.md, cometapi-video-models.md and the -all seed
+ * (not from the node's own code), in the order the editor lists it. `seconds: null`: a free field
+ * (the docs give no range); no `sizes`: the model takes no size. `screenshot`: its panel goes to
+ * docs/images.
+ */
 const PORTRAIT_AND_LANDSCAPE = ['720x1280', '1280x720'];
 const PRO_SIZES = [...PORTRAIT_AND_LANDSCAPE, '1024x1792', '1792x1024', '1080x1920', '1920x1080'];
 const OFFICIAL_SECONDS = ['4', '8', '12', '16', '20'];
+const SEEDANCE_RATIOS = ['16:9', '21:9', '4:3', '1:1', '3:4', '9:16'];
+const WAN_SIZES = ['1920x1080', '1080x1920', '1440x1440', '1280x720', '720x1280'];
+const secondsFrom = (/** @type {number} */ min, /** @type {number} */ max) =>
+	Array.from({ length: max - min + 1 }, (_, i) => String(min + i));
+/**
+ * @typedef {object} ModelCase
+ * @property {string} id
+ * @property {string[] | null} seconds
+ * @property {string[]} [sizes]
+ * @property {string[]} [resolutions]
+ * @property {string[]} [aspectRatios]
+ * @property {{ seconds: string, size?: string, resolution?: string, aspectRatio?: string }} defaults
+ * @property {boolean} references
+ * @property {boolean} characters
+ * @property {boolean} [screenshot]
+ */
+/** @type {ModelCase[]} */
 const MODELS = [
-	{ id: 'sora-2', seconds: OFFICIAL_SECONDS, sizes: PORTRAIT_AND_LANDSCAPE, characters: false },
-	{ id: 'sora-2-pro', seconds: OFFICIAL_SECONDS, sizes: PRO_SIZES, characters: false },
-	{ id: 'sora-2-all', seconds: ['10', '15'], sizes: PORTRAIT_AND_LANDSCAPE, characters: true },
-	{ id: 'sora-2-pro-all', seconds: ['10', '15', '25'], sizes: PRO_SIZES, characters: true },
+	{ id: 'sora-2', seconds: OFFICIAL_SECONDS, sizes: PORTRAIT_AND_LANDSCAPE, defaults: { seconds: '4', size: '1280x720' }, references: true, characters: false, screenshot: true },
+	{ id: 'sora-2-pro', seconds: OFFICIAL_SECONDS, sizes: PRO_SIZES, defaults: { seconds: '4', size: '1280x720' }, references: true, characters: false },
+	{ id: 'sora-2-all', seconds: ['10', '15'], sizes: PORTRAIT_AND_LANDSCAPE, defaults: { seconds: '10', size: '1280x720' }, references: true, characters: true },
+	{ id: 'sora-2-pro-all', seconds: ['10', '15', '25'], sizes: PRO_SIZES, defaults: { seconds: '10', size: '1280x720' }, references: true, characters: true, screenshot: true },
+	{ id: 'veo3.1-fast', seconds: ['4', '6', '8'], sizes: ['1280x720', '720x1280', '1920x1080', '3840x2160'], defaults: { seconds: '4', size: '1280x720' }, references: true, characters: false, screenshot: true },
+	{ id: 'doubao-seedance-2-0', seconds: secondsFrom(4, 15), sizes: SEEDANCE_RATIOS, resolutions: ['480p', '720p'], defaults: { seconds: '5', size: '16:9', resolution: '720p' }, references: true, characters: false, screenshot: true },
+	{ id: 'doubao-seedance-1-5-pro', seconds: secondsFrom(4, 12), sizes: SEEDANCE_RATIOS, resolutions: ['480p', '720p', '1080p'], defaults: { seconds: '5', size: '16:9', resolution: '720p' }, references: false, characters: false },
+	{ id: 'wan2.6', seconds: ['5', '10', '15'], sizes: [...WAN_SIZES, '1088x832', '832x1088', '1632x1248', '1248x1632'], defaults: { seconds: '5', size: '1920x1080' }, references: false, characters: false, screenshot: true },
+	{ id: 'viduq3', seconds: secondsFrom(1, 16), sizes: ['1280x720', '640x352', '960x528', '1920x1080'], defaults: { seconds: '5', size: '1280x720' }, references: false, characters: false, screenshot: true },
+	{ id: 'happyhorse-1.0', seconds: secondsFrom(3, 15), sizes: WAN_SIZES, defaults: { seconds: '5', size: '1920x1080' }, references: false, characters: false, screenshot: true },
+	{ id: 'omni-fast', seconds: null, resolutions: ['720p', '1080p'], aspectRatios: ['16:9', '9:16', '1:1'], defaults: { seconds: '4', resolution: '720p', aspectRatio: '16:9' }, references: false, characters: false, screenshot: true },
 ];
+const SORA_MODELS = MODELS.slice(0, 4);
+/** Every model the facts files name, by family: the Model list shows these first, each family together. */
+const FAMILIES = {
+	'Sora 2': ['sora-2', 'sora-2-pro'],
+	'Sora 2 (CometAPI format)': ['sora-2-all', 'sora-2-pro-all'],
+	'Veo 3.1': ['veo3.1-fast', 'veo3.1'],
+	Seedance: ['doubao-seedance-2-0', 'doubao-seedance-2-0-fast', 'doubao-seedance-1-5-pro', 'doubao-seedance-1-0-pro'],
+	Wan: ['wan2.6', 'wan2.7'],
+	Vidu: ['viduq3-turbo', 'viduq3'],
+	HappyHorse: ['happyhorse-1.0'],
+	Omni: ['omni-fast'],
+};
+const KNOWN_MODELS = Object.values(FAMILIES).flat();
+/** CometAPI's "default choice for most short clips": what a new node starts with. */
+const NEW_NODE_MODEL = 'veo3.1-fast';
+const REFERENCE_OPTIONS = ['Reference Image Field', 'Reference Image URL'];
 const CHARACTER_OPTIONS = ['Character Video URL', 'Character Timestamps', 'Storyboard'];
-const CREATIVE_OPTIONS = ['Reference Image Field', 'Reference Image URL', ...CHARACTER_OPTIONS];
+const CREATIVE_OPTIONS = [...REFERENCE_OPTIONS, ...CHARACTER_OPTIONS];
 const PLUMBING_OPTIONS = /^(Poll Interval|Timeout|Retries|Parallel Requests|Download Video)/;
+
+/** A model id or name without case, brackets or separators: "Veo 3.1 Fast" and "veo3.1-fast" both give "veo31fast". */
+const compact = (/** @type {string} */ text) => text.toLowerCase().replace(/\(.*?\)/g, '').replace(/[^a-z0-9]/g, '');
+const escapeRegExp = (/** @type {string} */ text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
  * Whether a Model option stands for a model id, whether the list names it "Sora 2 Pro All
- * (CometAPI)" or "sora-2-pro-all".
+ * (CometAPI)", "Seedance 2.0" (the id without its vendor's prefix, doubao-) or "sora-2-pro-all".
  * @param {string} id
  */
 const namesModel = (id) => (/** @type {string} */ text) => {
-	const lower = text.toLowerCase();
-	const words = lower.replace(/\(.*?\)/g, '').replace(/[-\s]+/g, ' ').trim();
-	return words === id.replace(/-/g, ' ') || new RegExp(`(^|[^\\w-])${id}($|[^\\w-])`).test(lower);
+	if (new RegExp(`(^|[^\\w.-])${escapeRegExp(id)}($|[^\\w.-])`).test(text.toLowerCase())) return true;
+	const [, ...afterVendor] = id.toLowerCase().split(/[^a-z0-9]+/);
+	const name = compact(text);
+	return name === compact(id) || (/^[a-z]/.test(afterVendor[0] || '') && name === afterVendor.join(''));
 };
-const numbersIn = (/** @type {string[]} */ texts) => texts.map((t) => (/\d+/.exec(t) || [''])[0]);
-const sizesIn = (/** @type {string[]} */ texts) => texts.map((t) => (/\d+x\d+/.exec(t) || [''])[0]);
+/** @param {RegExp} pattern */
+const valuesIn = (pattern) => (/** @type {string[]} */ texts) => texts.map((t) => (pattern.exec(t) || [''])[0]);
+const numbersIn = valuesIn(/\d+/);
+const sizesIn = valuesIn(/\d+[x:]\d+/); // 1280x720, and Seedance's ratio labels such as 16:9
+/** The fields between Prompt and Wait for Completion, what reads each one's value in its text, and the case's key for it. */
+const FRAME_FIELDS = /** @type {const} */ ([
+	['seconds', numbersIn, 'seconds'],
+	['size', sizesIn, 'sizes'],
+	['resolution', valuesIn(/\d+p/), 'resolutions'],
+	['aspectRatio', sizesIn, 'aspectRatios'],
+]);
 
 const timings = createTimings();
 /** @type {Awaited<ReturnType<typeof startStandIn>>} */
@@ -105,7 +165,8 @@ beforeAll(async () => {
 	// EDITOR_TARBALL: check another build, e.g. a released version (`npm pack n8n-nodes-cometapi-sora@x`)
 	const tarball =
 		process.env.EDITOR_TARBALL || (await timings.timed(VERSION, 'build and npm pack', async () => sora.packedPackage()));
-	standIn = await startStandIn({ apiKey, renderMs: 1500 });
+	// its /v1/models records carry model_type, as CometAPI's catalogue answer does: the oracle for "video model"
+	standIn = await startStandIn({ apiKey, renderMs: 1500, modelTypes: true });
 	host = await timings.timed(VERSION, 'start n8n with the editor, owner set-up', () =>
 		startEditorHost({
 			version: VERSION,
@@ -128,6 +189,12 @@ beforeAll(async () => {
 		actions: await createWorkflow('Add the node', [trigger]),
 		models: await createWorkflow('Create per model', [trigger, setSora]),
 		expression: await createWorkflow('Model by expression', [trigger, setSora]),
+		modelList: await createWorkflow('Model list', [trigger, soraNode(version)]),
+		version2: await createWorkflow('Saved with node version 2', [trigger, soraNode(2, { model: 'sora-2' })]),
+		modelChange: await createWorkflow('Change the model', [
+			trigger,
+			soraNode(version, { model: 'doubao-seedance-2-0', seconds: '12', prompt: 'A lighthouse at dusk, waves below' }),
+		]),
 		run: await createWorkflow('Create from the editor', [
 			trigger,
 			soraNode(version, {
@@ -156,17 +223,35 @@ afterAll(async () => {
 /** Runs a step and records its time. @template T @param {string} step @param {() => Promise<T>} fn */
 const timed = (step, fn) => timings.timed(VERSION, step, fn);
 
+/** Tall enough that the Create panel shows every field and opens its Options list below them. */
+const TALL_WINDOW = { width: 1440, height: 1700 };
+
 /**
- * A screenshot of the panel with its Options list open.
+ * A parameter's row in the panel: its label and its input.
  * @param {import('playwright-core').Locator} ndv
  * @param {string} name
  */
-async function screenshotWithOptionsOpen(ndv, name) {
-	const adder = ndv.getByTestId('collection-parameter-add').first();
-	await adder.click();
-	await page.getByTestId('collection-parameter-option').filter({ visible: true }).first().waitFor();
-	await ui.screenshot(ndv, SCREENSHOTS, name);
-	await page.keyboard.press('Escape');
+const parameterItem = (ndv, name) => ndv.getByTestId('parameter-item').filter({ has: page.getByTestId(`parameter-input-${name}`) }).first();
+
+/**
+ * A screenshot of the panel's parameter column from Model down, with its Options list open below
+ * the fields. The window grows for it, so no field scrolls away and the list covers none of them.
+ * @param {import('playwright-core').Locator} ndv
+ * @param {string} name
+ */
+async function screenshotPanel(ndv, name) {
+	const window = page.viewportSize();
+	await page.setViewportSize(TALL_WINDOW);
+	try {
+		await ndv.getByTestId('collection-parameter-add').first().click();
+		const options = page.getByTestId('collection-parameter-option').filter({ visible: true });
+		await options.first().waitFor();
+		const part = { column: ndv.locator('.node-settings'), from: parameterItem(ndv, 'model'), until: ui.dropdownList(options) };
+		await ui.screenshotColumn(page, part, SCREENSHOTS, name);
+		await ui.closeDropdown(page, options);
+	} finally {
+		if (window) await page.setViewportSize(window);
+	}
 }
 
 /**
@@ -183,25 +268,84 @@ async function createPanel(workflowId) {
 	return ui.openNode(page, SORA_NODE);
 }
 
+/**
+ * The models the account lists: the stand-in's GET /v1/models, as the node reads it.
+ * @returns {Promise<Array<{ id: string, model_type?: string }>>}
+ */
+async function accountModels() {
+	const response = await fetch(`${standIn.baseUrl}/v1/models`, { headers: { authorization: `Bearer ${apiKey}` } });
+	return (await response.json()).data;
+}
+
+/**
+ * The labels of the fields the panel shows between Prompt and Wait for Completion: what shapes the frame.
+ * @param {import('playwright-core').Locator} ndv
+ */
+async function frameLabels(ndv) {
+	const labels = await ui.visibleParameterLabels(ndv);
+	return labels.slice(labels.indexOf('Prompt') + 1, labels.indexOf('Wait for Completion'));
+}
+
+/**
+ * Each frame field the panel shows: the values its dropdown offers (null for a free field) and
+ * the value it shows.
+ * @param {import('playwright-core').Locator} ndv
+ * @returns {Promise<Record<string, { offered: string[] | null, shown: string }>>}
+ */
+async function frameFields(ndv) {
+	/** @type {Record<string, { offered: string[] | null, shown: string }>} */
+	const fields = {};
+	for (const [name, read] of FRAME_FIELDS) {
+		const shown = await ui.parameterValue(ndv, name);
+		if (shown === null) continue;
+		const offered = (await ui.isDropdown(ndv, name)) ? read(await ui.dropdownOptions(page, ui.parameterInput(ndv, name))) : null;
+		fields[name] = { offered, shown: read([shown])[0] };
+	}
+	return fields;
+}
+
+/** What a model case says the frame fields offer and show. @param {ModelCase} model */
+function expectedFrame(model) {
+	/** @type {Record<string, { offered: string[] | null, shown: string }>} */
+	const fields = {};
+	for (const [name, , key] of FRAME_FIELDS) {
+		const offered = model[key];
+		const shown = model.defaults[/** @type {keyof ModelCase['defaults']} */ (name)];
+		if (offered !== undefined && shown !== undefined) fields[name] = { offered, shown };
+	}
+	return fields;
+}
+
+/** The labels the panel gives the frame fields a model case takes. @param {ModelCase} model */
+const expectedFrameLabels = (model) => [
+	model.seconds ? 'Duration' : 'Duration (Seconds)',
+	...(model.sizes ? ['Size'] : []),
+	...(model.resolutions ? ['Resolution'] : []),
+	...(model.aspectRatios ? ['Aspect Ratio'] : []),
+];
+
 describe(`in the n8n ${VERSION} editor`, () => {
-	test('the main node picker ("What happens next?") finds the node by "sora", "video" and "text to video"', () =>
+	test(`the main node picker ("What happens next?") finds the node by ${PICKER_QUERIES.map((q) => `"${q}"`).join(', ')}, and its description names the families`, () =>
 		timed('picker search', async () => {
 			await ui.openWorkflow(page, host.baseUrl, workflows.picker);
 			const picker = await ui.openNodePickerAfterLastNode(page);
-			/** @type {Record<string, string[]>} */
+			/** @type {Record<string, boolean>} */
 			const found = {};
-			for (const query of ['sora', 'video', 'text to video']) {
-				found[query] = await ui.searchNodePicker(page, query);
-				if (query === 'sora') await ui.screenshot(picker, SCREENSHOTS, 'editor-picker-search');
+			let description = '';
+			for (const query of PICKER_QUERIES) {
+				found[query] = (await ui.searchNodePicker(page, query)).includes(NODE_NAME);
+				if (query === 'veo') {
+					description = await picker.getByTestId('item-iterator-item').filter({ hasText: NODE_NAME }).first().innerText();
+					await ui.screenshot(picker, SCREENSHOTS, 'editor-picker-search');
+				}
 			}
-			expect({
-				sora: found.sora.includes(NODE_NAME),
-				video: found.video.includes(NODE_NAME),
-				'text to video': found['text to video'].includes(NODE_NAME),
-			}).toEqual({ sora: true, video: true, 'text to video': true });
+			expect(found).toEqual(Object.fromEntries(PICKER_QUERIES.map((query) => [query, true])));
+			expect(description).toMatch(/Veo/);
+			expect(description).toMatch(/Seedance/);
+			expect(description).toMatch(/Sora/);
 		}));
 
-	test('its action list starts with Create, and Create adds the node with the Create panel open', () =>
+	test(`its action list starts with Create, and Create adds a version-3 node with ${NEW_NODE_MODEL} and the Create panel open`, () =>
 		timed('action list', async () => {
 			await ui.openWorkflow(page, host.baseUrl, workflows.actions);
 			const picker = await ui.openNodePickerAfterLastNode(page);
@@ -215,6 +359,9 @@ describe(`in the n8n ${VERSION} editor`, () => {
 			const ndv = page.getByTestId('ndv');
 			await ndv.getByTestId('node-parameters').waitFor();
 			expect(await ui.parameterInput(ndv, 'operation').locator('input').inputValue()).toBe('Create');
+			const model = await ui.parameterValue(ndv, 'model');
+			expect({ model, namesDefault: namesModel(NEW_NODE_MODEL)(model || '') }).toEqual({ model, namesDefault: true });
+			expect(await ui.nodeVersionLine(ndv)).toMatch(new RegExp(`^${NODE_NAME} node version 3\\b`));
 		}));
 
 	test('the canvas subtitle reads as words, not "create: video"', () =>
@@ -235,17 +382,18 @@ describe(`in the n8n ${VERSION} editor`, () => {
 				const chosen = await ui.chooseOption(page, ui.parameterInput(ndv, 'model'), namesModel(model.id));
 				expect(namesModel(model.id)(await ui.parameterInput(ndv, 'model').locator('input').inputValue())).toBe(true);
 
-				const seconds = await ui.dropdownOptions(page, ui.parameterInput(ndv, 'seconds'));
-				const sizes = await ui.dropdownOptions(page, ui.parameterInput(ndv, 'size'));
+				const labels = await frameLabels(ndv);
+				const frame = await frameFields(ndv);
 				const options = Object.values(await ui.collectionOptions(page, ndv)).flat();
-				if (model.id === 'sora-2' || model.id === 'sora-2-pro-all') {
-					await screenshotWithOptionsOpen(ndv, `editor-create-${model.id}`);
-				}
-				expect({ chosen, seconds: numbersIn(seconds), sizes: sizesIn(sizes) }).toEqual({
+				if (model.screenshot) await screenshotPanel(ndv, `editor-create-${model.id}`);
+				expect({ chosen, labels, frame }).toEqual({
 					chosen: expect.any(String),
-					seconds: model.seconds,
-					sizes: model.sizes,
+					labels: expectedFrameLabels(model),
+					frame: expectedFrame(model),
 				});
+				for (const name of REFERENCE_OPTIONS) {
+					expect({ option: name, offered: options.includes(name) }).toEqual({ option: name, offered: model.references });
+				}
 				for (const name of CHARACTER_OPTIONS) {
 					expect({ option: name, offered: options.includes(name) }).toEqual({ option: name, offered: model.characters });
 				}
@@ -277,33 +425,95 @@ describe(`in the n8n ${VERSION} editor`, () => {
 			expect(text).toMatch(/Wait node/i);
 		}));
 
-	test("the Model list comes from the credential's GET /v1/models, the four Sora models first", () =>
+	test("the Model list comes from the credential's GET /v1/models: the known models by family (Sora first), then the account's other video models", () =>
 		timed('live model list', async () => {
 			const before = standIn.requests.length;
-			await ui.openWorkflow(page, host.baseUrl, workflows.models); // a fresh panel loads the list anew
+			await ui.openWorkflow(page, host.baseUrl, workflows.modelList); // a fresh panel loads the list anew
 			const ndv = await ui.openNode(page, SORA_NODE);
-			const offered = await ui.dropdownOptions(page, ui.parameterInput(ndv, 'model'));
+			const { options, texts: offered } = await ui.openDropdown(page, ui.parameterInput(ndv, 'model'));
+			const list = ui.dropdownList(options);
+			await ui.settledBox(list); // the opening list scrolls to the chosen model first
+			// the end of the known models and the start of the account's own, in view
+			await options.filter({ hasText: 'HappyHorse' }).first().evaluate((el) => el.scrollIntoView({ block: 'start' }));
+			await ui.screenshotColumn(page, { column: ndv.locator('.node-settings'), until: list }, SCREENSHOTS, 'editor-model-list');
+			await ui.closeDropdown(page, options);
+
 			const modelCalls = standIn.requests.slice(before).filter((r) => r.method === 'GET' && r.path === '/v1/models');
 			expect(modelCalls.length).toBeGreaterThan(0);
 			expect(modelCalls.every((r) => r.headers.authorization === `Bearer ${apiKey}`)).toBe(true);
-			expect(MODELS.map((m, i) => namesModel(m.id)(offered[i] || ''))).toEqual([true, true, true, true]);
-			const listed = (await (await fetch(`${standIn.baseUrl}/v1/models`, { headers: { authorization: `Bearer ${apiKey}` } })).json()).data.map(
-				(/** @type {{ id: string }} */ m) => m.id,
-			);
-			const extra = listed.filter((id) => !MODELS.some((m) => m.id === id));
+			expect(SORA_MODELS.map((m, i) => namesModel(m.id)(offered[i] || ''))).toEqual([true, true, true, true]);
+			const listed = await accountModels();
+			const extra = listed.map((m) => m.id).filter((id) => !MODELS.some((m) => m.id === id));
 			expect(extra.some((id) => offered.some(namesModel(id)))).toBe(true);
+
+			const known = offered.slice(0, KNOWN_MODELS.length).map((text) => KNOWN_MODELS.find((id) => namesModel(id)(text)) || text);
+			const familyOf = (/** @type {string} */ id) => Object.keys(FAMILIES).find((family) => FAMILIES[/** @type {keyof FAMILIES} */ (family)].includes(id));
+			// the families in the order the list shows them, each run of one family once
+			const familyRuns = known.map(familyOf).filter((family, i, all) => i === 0 || family !== all[i - 1]);
+			const others = listed
+				.filter((m) => m.model_type === 'video' && !KNOWN_MODELS.includes(m.id))
+				.map((m) => m.id)
+				.sort((a, b) => a.localeCompare(b));
+			expect({ known: [...known].sort(), families: [...familyRuns].sort(), others: offered.slice(KNOWN_MODELS.length) }).toEqual({
+				known: [...KNOWN_MODELS].sort(),
+				families: Object.keys(FAMILIES).sort(),
+				others,
+			});
+			expect(familyRuns.slice(0, 2)).toEqual(['Sora 2', 'Sora 2 (CometAPI format)']);
+			expect(offered).not.toContain('gpt-4o'); // listed, but not a video model
 		}));
 
-	test('with the model set by an expression, duration, size and every creative option stay reachable', () =>
+	test('with the model set by an expression, duration, size, resolution, aspect ratio and every creative option stay reachable', () =>
 		timed('model by expression', async () => {
 			const ndv = await createPanel(workflows.expression);
 			await ui.setExpression(page, ndv, 'model', '{{ $json.model }}');
+			// the form follows the expression a moment after it is typed
+			await ui.parameterInput(ndv, 'aspectRatio').waitFor({ timeout: 5000 }).catch(() => undefined);
 			const labels = await ui.visibleParameterLabels(ndv);
 			const options = Object.values(await ui.collectionOptions(page, ndv)).flat();
-			await screenshotWithOptionsOpen(ndv, 'editor-model-expression');
+			await screenshotPanel(ndv, 'editor-model-expression');
 			expect(labels.some((l) => l.startsWith('Duration'))).toBe(true);
 			expect(labels.some((l) => l.startsWith('Size'))).toBe(true);
+			expect(labels).toEqual(expect.arrayContaining(['Duration (Seconds)', 'Resolution', 'Aspect Ratio']));
+			expect(await ui.isDropdown(ndv, 'seconds')).toBe(false);
 			expect(options).toEqual(expect.arrayContaining(CREATIVE_OPTIONS));
+		}));
+
+	test('a version-2 node saved with sora-2 opens with its Sora form: the Sora durations and sizes, no resolution or aspect ratio, no character options', () =>
+		timed('version-2 node', async () => {
+			const ndv = await createPanel(workflows.version2);
+			const versionLine = await ui.nodeVersionLine(ndv);
+			const models = await ui.dropdownOptions(page, ui.parameterInput(ndv, 'model'));
+			const labels = await frameLabels(ndv);
+			const frame = await frameFields(ndv);
+			const options = Object.values(await ui.collectionOptions(page, ndv)).flat();
+			const listed = (await accountModels()).map((m) => m.id);
+			expect(versionLine).toMatch(new RegExp(`^${NODE_NAME} node version 2\\b`));
+			expect(namesModel('sora-2')(await ui.parameterValue(ndv, 'model') || '')).toBe(true);
+			expect({ labels, frame }).toEqual({ labels: expectedFrameLabels(MODELS[0]), frame: expectedFrame(MODELS[0]) });
+			// the four Sora models it was built for, then the account's other video models by their ids
+			expect(SORA_MODELS.map((m, i) => namesModel(m.id)(models[i] || ''))).toEqual([true, true, true, true]);
+			expect(models.slice(SORA_MODELS.length).filter((id) => !listed.includes(id))).toEqual([]);
+			expect(options).toEqual(expect.arrayContaining(REFERENCE_OPTIONS));
+			expect(options.filter((name) => CHARACTER_OPTIONS.includes(name))).toEqual([]);
+		}));
+
+	test('a duration the previous model took stays when the new model does not offer it: the panel marks it, and Execute step refuses it before anything is paid', () =>
+		timed('kept duration refused', async () => {
+			const ndv = await createPanel(workflows.modelChange);
+			await ui.chooseOption(page, ui.parameterInput(ndv, 'model'), namesModel('doubao-seedance-1-0-pro'));
+			const offered = numbersIn(await ui.dropdownOptions(page, ui.parameterInput(ndv, 'seconds')));
+			const shown = numbersIn([(await ui.parameterValue(ndv, 'seconds')) || ''])[0];
+			const marked = await ui.isMarkedAsProblem(ndv, 'seconds');
+			// n8n 2.41.1 keeps a value set by hand when the model changes, even one the new list does not hold
+			expect({ offered, shown, marked }).toEqual({ offered: secondsFrom(2, 10), shown: '12', marked: true });
+
+			const paidBefore = standIn.paidRequests().length;
+			await ndv.getByTestId('node-execute-button').first().click();
+			const refusal = ndv.getByTestId('output-panel').getByText(/field "seconds"/).first();
+			await refusal.waitFor({ timeout: 60_000 });
+			expect(await refusal.innerText()).toMatch(/Item 0, field "seconds": doubao-seedance-1-0-pro does not offer 12 seconds; allowed: 2 to 10/);
+			expect(standIn.paidRequests().length - paidBefore).toBe(0);
 		}));
 
 	test('Create runs from the editor (Execute step) and the MP4 shows in the output panel\'s binary view', () =>
@@ -316,6 +526,8 @@ describe(`in the n8n ${VERSION} editor`, () => {
 			await output.getByTestId('radio-button-binary').waitFor({ timeout: 90_000 });
 			if (!(await card.isVisible())) await output.getByTestId('radio-button-binary').click();
 			await card.waitFor();
+			await page.mouse.move(0, 0);
+			await ndv.getByTestId('node-execute-button').filter({ hasText: 'Execute step' }).first().waitFor();
 			await ui.screenshot(ndv, SCREENSHOTS, 'editor-output-binary');
 			const text = await card.innerText();
 			expect(text).toMatch(/File Name:\s*video_[\w-]+\.mp4/);

@@ -10,6 +10,11 @@ const path = require('node:path');
 /** @typedef {import('playwright-core').Page} Page */
 /** @typedef {import('playwright-core').Locator} Locator */
 
+/** How long a step may wait for the editor (as the suite's default timeout). */
+const STEP_MS = 20_000;
+/** What a dropdown shows while its options load from the server. */
+const LOADING = /^Loading options/;
+
 /** First line of a label or option text (labels also hold their Fixed/Expression toggle). */
 const firstLine = (/** @type {string} */ text) => text.split('\n')[0].trim();
 
@@ -158,6 +163,59 @@ async function closeDropdown(page, options) {
 const parameterInput = (ndv, name) => ndv.getByTestId(`parameter-input-${name}`);
 
 /**
+ * What a parameter shows: its dropdown's text (e.g. "4 Seconds") or what its field holds; null
+ * when the panel does not show the parameter.
+ * @param {Locator} ndv
+ * @param {string} name
+ * @returns {Promise<string | null>}
+ */
+async function parameterValue(ndv, name) {
+	const field = parameterInput(ndv, name);
+	if (!(await field.count())) return null;
+	const input = field.locator('input, textarea').first();
+	// a list loaded from the server says so until its answer is in
+	for (const deadline = Date.now() + STEP_MS; ; ) {
+		const value = await input.inputValue();
+		if (!LOADING.test(value) || Date.now() > deadline) return value;
+		await ndv.page().waitForTimeout(200);
+	}
+}
+
+/**
+ * Whether a parameter is a dropdown rather than a free field.
+ * @param {Locator} ndv
+ * @param {string} name
+ */
+const isDropdown = async (ndv, name) => (await parameterInput(ndv, name).locator('.el-select').count()) > 0;
+
+/**
+ * Whether the editor marks a parameter's value as a problem (red frame and warning sign).
+ * @param {Locator} ndv
+ * @param {string} name
+ */
+const isMarkedAsProblem = async (ndv, name) =>
+	((await parameterInput(ndv, name).getAttribute('class')) || '').split(/\s+/).includes('has-issues');
+
+/**
+ * The floating list an open dropdown shows its options in.
+ * @param {Locator} options the dropdown's visible options
+ */
+const dropdownList = (options) => options.first().locator('xpath=ancestor::*[@role="tooltip"][1]');
+
+/**
+ * The line of the panel's Settings tab that names the node's version, e.g. "CometAPI Video node
+ * version 3 (Latest)"; back on the Parameters tab afterwards.
+ * @param {Locator} ndv
+ */
+async function nodeVersionLine(ndv) {
+	await ndv.getByTestId('tab-settings').click();
+	const text = await ndv.getByText(/node version \d/).innerText();
+	await ndv.getByTestId('tab-params').click();
+	await ndv.getByTestId('node-parameters').waitFor();
+	return text.trim();
+}
+
+/**
  * Picks the dropdown option whose text satisfies `matches`.
  * @param {Page} page
  * @param {Locator} dropdown
@@ -234,14 +292,73 @@ async function setExpression(page, ndv, name, expression) {
 }
 
 /**
+ * An element's box once it has stopped moving (an opening list zooms in).
+ * @param {Locator} locator
+ */
+async function settledBox(locator) {
+	let previous = await locator.boundingBox();
+	for (const deadline = Date.now() + STEP_MS; Date.now() < deadline; ) {
+		await locator.page().waitForTimeout(100);
+		const box = await locator.boundingBox();
+		if (JSON.stringify(box) === JSON.stringify(previous)) return box;
+		previous = box;
+	}
+	return previous;
+}
+
+/**
+ * Closes the editor's notifications ("Node executed successfully", "Credential saved"), which
+ * would cover a corner of a screenshot.
+ * @param {Page} page
+ */
+async function closeNotifications(page) {
+	for (const close of await page.locator('.el-notification__closeBtn').filter({ visible: true }).all()) {
+		await close.click().catch(() => undefined); // it may have gone by itself meanwhile
+	}
+	await page.locator('.el-notification').filter({ visible: true }).first().waitFor({ state: 'hidden' });
+}
+
+/** @param {string} dir @param {string} name file name without .png */
+function pngFile(dir, name) {
+	fs.mkdirSync(dir, { recursive: true });
+	return path.join(dir, `${name}.png`);
+}
+
+/** Room left around what a column screenshot shows. */
+const COLUMN_MARGIN = 12;
+
+/**
+ * Saves a PNG of a column of the page for docs/images: from the top of `from` (default: the
+ * column's own) down to the bottom of `until`, e.g. a list open below the column's fields.
+ * @param {Page} page
+ * @param {{ column: Locator, from?: Locator, until: Locator }} part
+ * @param {string} dir
+ * @param {string} name file name without .png
+ */
+async function screenshotColumn(page, { column, from, until }, dir, name) {
+	await closeNotifications(page);
+	const side = await column.boundingBox();
+	const top = from ? await from.boundingBox() : side;
+	const end = await settledBox(until);
+	if (!side || !top || !end) throw new Error(`screenshot ${name}: the column, its start or its end is not on the page`);
+	const left = Math.min(side.x, end.x);
+	const right = Math.max(side.x + side.width, end.x + end.width);
+	const y = from ? top.y - COLUMN_MARGIN : top.y;
+	const clip = { x: left, y, width: right - left, height: end.y + end.height + COLUMN_MARGIN - y };
+	const file = pngFile(dir, name);
+	await page.screenshot({ path: file, clip, animations: 'disabled', caret: 'hide' });
+	return file;
+}
+
+/**
  * Saves a PNG of the page (or of one element) for docs/images.
  * @param {Page | Locator} target
  * @param {string} dir
  * @param {string} name file name without .png
  */
 async function screenshot(target, dir, name) {
-	fs.mkdirSync(dir, { recursive: true });
-	const file = path.join(dir, `${name}.png`);
+	await closeNotifications('mouse' in target ? target : target.page()); // a Page has a mouse, a Locator belongs to a Page
+	const file = pngFile(dir, name);
 	await target.screenshot({ path: file, animations: 'disabled', caret: 'hide' });
 	return file;
 }
@@ -255,10 +372,19 @@ module.exports = {
 	clickPickerItem,
 	openNode,
 	visibleParameterLabels,
+	openDropdown,
+	closeDropdown,
 	dropdownOptions,
+	dropdownList,
 	parameterInput,
+	parameterValue,
+	isDropdown,
+	isMarkedAsProblem,
 	chooseOption,
 	collectionOptions,
 	setExpression,
+	nodeVersionLine,
+	settledBox,
 	screenshot,
+	screenshotColumn,
 };
