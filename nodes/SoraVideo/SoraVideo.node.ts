@@ -8,7 +8,6 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { methods } from './actions/methods';
 import { router } from './actions/router';
-import { toolDescriptionFields } from './actions/tool';
 import * as video from './actions/video';
 
 export class SoraVideo implements INodeType {
@@ -19,7 +18,8 @@ export class SoraVideo implements INodeType {
 		group: ['transform'],
 		version: [1, 2, 3],
 		defaultVersion: 3,
-		// what the node does, in words; n8n adds "Custom API Call" to nodes whose credential signs any request
+		// the Operation list's actions without their article ("Create a video": "Create video"); n8n's
+		// lint wants the subtitle written out here, and a unit test holds it to the list
 		subtitle:
 			'={{ $parameter["resource"] === "video" && ({"create":"Create video","remix":"Remix video","retrieve":"Retrieve video","download":"Download video","list":"List videos","delete":"Delete video","chat":"Generate video in chat mode"})[$parameter["operation"]] || "Custom API call" }}',
 		description:
@@ -30,7 +30,7 @@ export class SoraVideo implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'cometApi', required: true }],
 		properties: [
-			...toolDescriptionFields,
+			...video.toolDescription,
 			{
 				displayName: 'Resource',
 				name: 'resource',

@@ -214,7 +214,7 @@ describe.each(hostVersions())('n8n %s', (version) => {
 			const items = out('Create Wan with Reference');
 			expect(items).toHaveLength(1);
 			const [item] = items;
-			expect(item.json.error).toBe('Item 0, field "options.referenceImageBinaryProperty": wan2.6 makes videos from text only and takes no reference image');
+			expect(item.json.error).toBe('Item 0, field "Reference Image Field": wan2.6 makes videos from text only and takes no reference image');
 			expect(item.json.description).toBe('Remove the reference image, or choose a model that takes one.');
 			expect(item.binary).toBeUndefined();
 			const attempts = requests.filter((r) => r.paidRoute && sentFields(r) && sentFields(r).prompt === PROMPTS.wanWithReference);

@@ -510,9 +510,9 @@ describe(`in the n8n ${VERSION} editor`, () => {
 
 			const paidBefore = standIn.paidRequests().length;
 			await ndv.getByTestId('node-execute-button').first().click();
-			const refusal = ndv.getByTestId('output-panel').getByText(/field "seconds"/).first();
+			const refusal = ndv.getByTestId('output-panel').getByText(/field "Duration"/).first();
 			await refusal.waitFor({ timeout: 60_000 });
-			expect(await refusal.innerText()).toMatch(/Item 0, field "seconds": doubao-seedance-1-0-pro does not offer 12 seconds; allowed: 2 to 10/);
+			expect(await refusal.innerText()).toMatch(/Item 0, field "Duration": doubao-seedance-1-0-pro does not offer 12 seconds; allowed: 2 to 10/);
 			expect(standIn.paidRequests().length - paidBefore).toBe(0);
 		}));
 

@@ -133,7 +133,7 @@ describe('Chat operation', () => {
 		const { error } = await runChat({ prompt: 'x' });
 		expect(error.message).toBe('Chat generation gave no video link');
 		expect(error.description).toBe(
-			'The answer ended with: "> Generating... 100%\nSorry, the content policy blocked this video."',
+			'The answer ended with: "> Generating... 100%\nSorry, the content policy blocked this video.". The chat request reached CometAPI and may have been charged; chat generations cannot be looked up: check your CometAPI usage before you run this item again.',
 		);
 		scope.done();
 		expect(unexpected).toEqual([]);

@@ -146,7 +146,7 @@ describe('reference images', () => {
 			{ model: 'sora-2', size: '1280x720', options: { referenceImageBinaryProperty: 'image' } },
 			{ items: [{ json: {}, binary: { image } }] },
 		);
-		expect(error.message).toBe('Item 0, field "size": the reference image is 640x480 but Size is 1280x720');
+		expect(error.message).toBe('Item 0, field "Size": the reference image is 640x480 but Size is 1280x720');
 		expect(sent).toBeUndefined();
 		expect(unexpected).toEqual([]);
 	});

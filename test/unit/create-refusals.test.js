@@ -30,7 +30,7 @@ describe('a duration the model does not take', () => {
 		['wan2.7', '4.5', '2 to 15'],
 	])('%s, %s s: allowed %s', async (model, seconds, allowed) => {
 		const error = await refused({ model, seconds });
-		expect(error.message).toBe(`Item 0, field "seconds": ${model} does not offer ${seconds} seconds; allowed: ${allowed}`);
+		expect(error.message).toBe(`Item 0, field "Duration": ${model} does not offer ${seconds} seconds; allowed: ${allowed}`);
 	});
 });
 
@@ -44,19 +44,19 @@ describe('a size the model does not take', () => {
 		['doubao-seedance-2-0', '720p', '16:9, 21:9, 4:3, 1:1, 3:4, 9:16 or an exact WIDTHxHEIGHT'],
 	])('%s, size %s: allowed %s', async (model, size, allowed) => {
 		const error = await refused({ model, size });
-		expect(error.message).toBe(`Item 0, field "size": ${model} does not offer size ${size}; allowed: ${allowed}`);
+		expect(error.message).toBe(`Item 0, field "Size": ${model} does not offer size ${size}; allowed: ${allowed}`);
 	});
 
 	test('a size in another form than WIDTHxHEIGHT for a pixel-size model says which form', async () => {
 		const error = await refused({ model: 'wan2.6', size: '16:9' });
-		expect(error.message).toBe('Item 0, field "size": "16:9" is not a size in WIDTHxHEIGHT form');
+		expect(error.message).toBe('Item 0, field "Size": "16:9" is not a size in WIDTHxHEIGHT form');
 		expect(error.description).toMatch(/1280x720/);
 	});
 
 	// Omni's form has no Size: an expression model is how a size reaches it
 	test.each(['1280x720', '16:9'])('Omni with any size (%s) is refused, pointing to Aspect Ratio and Resolution', async (size) => {
 		const error = await refused({ model: '={{ "omni-fast" }}', size });
-		expect(error.message).toBe('Item 0, field "size": omni-fast takes no size');
+		expect(error.message).toBe('Item 0, field "Size": omni-fast takes no size');
 		expect(error.description).toBe(
 			'It takes an aspect ratio and a resolution instead: set Aspect Ratio and Resolution, and leave Size empty.',
 		);
@@ -65,22 +65,22 @@ describe('a size the model does not take', () => {
 
 describe('a resolution or aspect ratio the model does not offer', () => {
 	test.each([
-		['doubao-seedance-2-0', 'resolution', '1080p', 'resolution 1080p; allowed: 480p, 720p'],
-		['doubao-seedance-2-0-fast', 'resolution', '4k', 'resolution 4k; allowed: 480p, 720p'],
-		['omni-fast', 'resolution', '480p', 'resolution 480p; allowed: 720p, 1080p'],
-		['omni-fast', 'aspectRatio', '4:3', 'aspectRatio 4:3; allowed: 16:9, 9:16, 1:1'],
-	])('%s, %s %s', async (model, field, value, problem) => {
+		['doubao-seedance-2-0', 'resolution', '1080p', 'Resolution', 'resolution 1080p; allowed: 480p, 720p'],
+		['doubao-seedance-2-0-fast', 'resolution', '4k', 'Resolution', 'resolution 4k; allowed: 480p, 720p'],
+		['omni-fast', 'resolution', '480p', 'Resolution', 'resolution 480p; allowed: 720p, 1080p'],
+		['omni-fast', 'aspectRatio', '4:3', 'Aspect Ratio', 'aspect ratio 4:3; allowed: 16:9, 9:16, 1:1'],
+	])('%s, %s %s', async (model, field, value, label, problem) => {
 		const error = await refused({ model, [field]: value });
-		expect(error.message).toBe(`Item 0, field "${field}": ${model} does not offer ${problem}`);
+		expect(error.message).toBe(`Item 0, field "${label}": ${model} does not offer ${problem}`);
 	});
 });
 
 describe('reference images the model does not take', () => {
 	// a text-only model's form hides the reference options: a model set by an expression still shows them
 	test.each([
-		['wan2.6', { referenceImageUrl: `${FILES}/start.png` }, 'options.referenceImageUrl'],
-		['doubao-seedance-1-5-pro', { referenceImageBinaryProperty: 'image' }, 'options.referenceImageBinaryProperty'],
-		['omni-fast', { referenceImageUrl: `${FILES}/start.png` }, 'options.referenceImageUrl'],
+		['wan2.6', { referenceImageUrl: `${FILES}/start.png` }, 'Reference Image URL'],
+		['doubao-seedance-1-5-pro', { referenceImageBinaryProperty: 'image' }, 'Reference Image Field'],
+		['omni-fast', { referenceImageUrl: `${FILES}/start.png` }, 'Reference Image URL'],
 	])('%s makes videos from text only', async (model, options, field) => {
 		const error = await refused({ model: `={{ "${model}" }}`, options }, [{ json: {}, binary: { image: pngBinary('start.png') } }]);
 		expect(error.message).toBe(`Item 0, field "${field}": ${model} makes videos from text only and takes no reference image`);
@@ -89,7 +89,7 @@ describe('reference images the model does not take', () => {
 
 	test('Sora 2 takes one reference: two URLs are refused before either is fetched', async () => {
 		const error = await refused({ model: 'sora-2', options: { referenceImageUrl: `${FILES}/a.png\n${FILES}/b.png` } });
-		expect(error.message).toBe('Item 0, field "options.referenceImageUrl": sora-2 takes at most 1 reference image, not 2');
+		expect(error.message).toBe('Item 0, field "Reference Image URL": sora-2 takes at most 1 reference image, not 2');
 	});
 
 	test('Seedance 2.0 takes nine: ten binary fields are refused', async () => {
@@ -100,7 +100,7 @@ describe('reference images the model does not take', () => {
 			[{ json: {}, binary }],
 		);
 		expect(error.message).toBe(
-			'Item 0, field "options.referenceImageBinaryProperty": doubao-seedance-2-0 takes at most 9 reference images, not 10',
+			'Item 0, field "Reference Image Field": doubao-seedance-2-0 takes at most 9 reference images, not 10',
 		);
 	});
 
@@ -109,7 +109,7 @@ describe('reference images the model does not take', () => {
 			{ model: 'doubao-seedance-2-0', options: { referenceImageBinaryProperty: 'image', referenceImageUrl: `${FILES}/b.png` } },
 			[{ json: {}, binary: { image: pngBinary('a.png') } }],
 		);
-		expect(error.message).toBe('Item 0, field "options.referenceImageUrl": give one reference image: a binary field or a URL, not both');
+		expect(error.message).toBe('Item 0, field "Reference Image URL": give one reference image: a binary field or a URL, not both');
 	});
 });
 
@@ -119,7 +119,7 @@ test('one bad item in a batch stops the batch before any item is paid, naming th
 		items: [{ json: { seconds: '10' } }, { json: { seconds: '7' } }, { json: { seconds: '15' } }],
 		typeVersion: 3,
 	});
-	expect(error.message).toBe('Item 1, field "seconds": wan2.6 does not offer 7 seconds; allowed: 5, 10, 15');
+	expect(error.message).toBe('Item 1, field "Duration": wan2.6 does not offer 7 seconds; allowed: 5, 10, 15');
 	expect(error.context.itemIndex).toBe(1);
 	expect(unexpected).toEqual([]);
 });

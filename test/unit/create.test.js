@@ -83,7 +83,7 @@ describe('Create without waiting', () => {
 			},
 		});
 		expect(error.message).toBe(
-			`Item 0, field "options.referenceImageUrl": ${FILES}/not-an-image is not an image (text/html)`,
+			`Item 0, field "Reference Image URL": ${FILES}/not-an-image is not an image (text/html)`,
 		);
 		expect(unexpected).toEqual([]);
 	});

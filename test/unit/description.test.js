@@ -278,7 +278,6 @@ describe('output schemas', () => {
 			return { prompt: 'a cat', waitForCompletion: false };
 		},
 		remix: () => {
-			nock(API).get('/v1/videos/video_1').reply(200, COMPLETED);
 			nock(API).post('/v1/videos/video_1/remix').reply(200, video('video_2', { remixed_from_video_id: 'video_1' }));
 			return { videoId: 'video_1', prompt: 'at night', waitForCompletion: false };
 		},

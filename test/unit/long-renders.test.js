@@ -4,7 +4,8 @@
 const nock = require('nock');
 const { NodeHelpers } = require('n8n-workflow');
 const { SoraVideo } = require('../../nodes/SoraVideo/SoraVideo.node');
-const { limitsFromOptions } = require('../../nodes/SoraVideo/transport/session');
+const { readRequestPolicy } = require('../../nodes/SoraVideo/actions/run/limits');
+const { InputScope } = require('../../nodes/SoraVideo/transport/scope');
 const { runNode, readBinary } = require('../support/run-node');
 const { API, MP4, video, trackUnexpectedRequests } = require('../support/api');
 
@@ -94,7 +95,7 @@ describe('On Timeout: Output the Unfinished Job', () => {
 			typeVersion: 3,
 			parameters: { operation: 'create', model: 'veo3.1-fast', prompt: 'x', options: { onTimeout: '={{ "later" }}' } },
 		});
-		expect(error.message).toBe('Item 0, field "options.onTimeout": "later" is not one of error, outputJob');
+		expect(error.message).toBe('Item 0, field "On Timeout": "later" is not one of error, outputJob');
 		expect(unexpected).toEqual([]);
 	});
 });
@@ -154,9 +155,11 @@ describe('defaults that fit n8n Cloud (node version 3)', () => {
 	});
 
 	test('the limits the node applies follow the same defaults', () => {
-		expect(limitsFromOptions({}, 3).maxRefusalWaitMs).toBe(45_000);
-		expect(limitsFromOptions({}, 2).maxRefusalWaitMs).toBe(300_000);
-		expect(limitsFromOptions({ maxRefusalWait: 120 }, 3).maxRefusalWaitMs).toBe(120_000);
+		const policy = (typeVersion, options) =>
+			readRequestPolicy(new InputScope({ getNode: () => ({ name: 'Sora Video', typeVersion }) }, 0), options);
+		expect(policy(3, {}).retry.maxRefusalWaitMs).toBe(45_000);
+		expect(policy(2, {}).retry.maxRefusalWaitMs).toBe(300_000);
+		expect(policy(3, { maxRefusalWait: 120 }).retry.maxRefusalWaitMs).toBe(120_000);
 	});
 });
 

@@ -8,8 +8,6 @@ describe('Remix', () => {
 	test('posts the prompt as JSON, waits for the new job and downloads it', async () => {
 		let sentBody;
 		const scope = nock(API)
-			.get('/v1/videos/video_src') // Remix looks the source up first: only Sora 2 videos can be remixed
-			.reply(200, video('video_src', { status: 'completed', progress: 100 }))
 			.post('/v1/videos/video_src/remix', (body) => {
 				sentBody = body;
 				return true;
@@ -33,8 +31,6 @@ describe('Remix', () => {
 
 	test('remixing an unfinished source is the API error with the source video id', async () => {
 		const scope = nock(API)
-			.get('/v1/videos/video_src')
-			.reply(200, video('video_src', { status: 'in_progress', progress: 40 }))
 			.post('/v1/videos/video_src/remix')
 			.reply(400, { error: { message: 'Source video is not completed', type: 'invalid_request_error', code: 'video_not_ready' } });
 		const { error } = await runNode({ parameters: { operation: 'remix', videoId: 'video_src', prompt: 'x' } });

@@ -71,7 +71,7 @@ describe('checked before paying', () => {
 	test('a size mismatch fails before any request, naming both sizes and how to fix it', async () => {
 		const { error, form } = await createWithImage(pngOfSize(1024, 1024), { model: 'sora-2', size: '1280x720' });
 		expect(form).toBeUndefined();
-		expect(error.message).toBe('Item 0, field "size": the reference image is 1024x1024 but Size is 1280x720');
+		expect(error.message).toBe('Item 0, field "Size": the reference image is 1024x1024 but Size is 1280x720');
 		expect(error.description).toContain("n8n's Edit Image node (operation Resize");
 		expect(error.description).toContain('to 1280x720');
 		expect(unexpected).toEqual([]);
@@ -81,7 +81,7 @@ describe('checked before paying', () => {
 		const jpeg = jpegOfSize(1920, 1080, { metadataBytes: 150_000 });
 		const { error, form } = await createWithImage(jpeg, { model: 'sora-2', size: '720x1280' }, 'image/jpeg');
 		expect(form).toBeUndefined();
-		expect(error.message).toBe('Item 0, field "size": the reference image is 1920x1080 but Size is 720x1280');
+		expect(error.message).toBe('Item 0, field "Size": the reference image is 1920x1080 but Size is 720x1280');
 	});
 
 	test('a matching image goes out with its Size', async () => {
@@ -99,7 +99,7 @@ describe('checked before paying', () => {
 	test('Size empty and the model does not offer the image size: a clear error before paying', async () => {
 		const { error, form } = await createWithImage(pngOfSize(1920, 1080), { model: 'sora-2', size: '' });
 		expect(form).toBeUndefined();
-		expect(error.message).toBe('Item 0, field "size": Size is empty and the reference image is 1920x1080, which sora-2 does not offer');
+		expect(error.message).toBe('Item 0, field "Size": Size is empty and the reference image is 1920x1080, which sora-2 does not offer');
 		expect(error.description).toContain('to one of 720x1280, 1280x720, and set Size to it.');
 	});
 
@@ -116,7 +116,7 @@ describe('checked before paying', () => {
 			parameters: { ...LANDSCAPE_CREATE, options: { referenceImageBinaryProperty: 'image' } },
 			items: [{ json: {}, binary: { image: good } }, { json: {}, binary: { image: bad } }],
 		});
-		expect(error.message).toBe('Item 1, field "size": the reference image is 640x640 but Size is 1280x720');
+		expect(error.message).toBe('Item 1, field "Size": the reference image is 640x640 but Size is 1280x720');
 		expect(unexpected).toEqual([]);
 	});
 
@@ -125,7 +125,7 @@ describe('checked before paying', () => {
 		const { error } = await runNode({
 			parameters: { ...LANDSCAPE_CREATE, options: { referenceImageUrl: `${FILES}/frame.png` } },
 		});
-		expect(error.message).toBe('Item 0, field "size": the reference image is 1024x1024 but Size is 1280x720');
+		expect(error.message).toBe('Item 0, field "Size": the reference image is 1024x1024 but Size is 1280x720');
 		files.done();
 		expect(unexpected).toEqual([]);
 	});

@@ -32,7 +32,7 @@ describe('a source of a family without remix is refused before the remix is sent
 		const { scope, remixes } = remixApi(id, task(id, model, { status: 'completed', progress: 100 }));
 		const { error } = await remix(id);
 		expect(error.message).toBe(
-			`Item 0, field "videoId": video ${id} was made with ${model}, which cannot be remixed; Remix takes videos of sora-2 and sora-2-pro`,
+			`Item 0, field "Video ID": video ${id} was made with ${model}, which cannot be remixed; Remix takes videos of sora-2 and sora-2-pro`,
 		);
 		expect(error.description).toMatch(/^Nothing was paid for\./);
 		expect(error.context.itemIndex).toBe(0);

@@ -3,7 +3,8 @@
 const nock = require('nock');
 const { runNode } = require('../support/run-node');
 const { API, video, trackUnexpectedRequests } = require('../support/api');
-const { DEFAULT_RETRY, isRefusal, isUncertainAnswer, refusalPauseMs, requestIdOf } = require('../../nodes/SoraVideo/transport/retry');
+const { isRefusal, isUncertainAnswer, refusalPauseMs, requestIdOf } = require('../../nodes/SoraVideo/transport/retry');
+const { DEFAULT_RETRY } = require('../../nodes/SoraVideo/actions/run/limits');
 
 const unexpected = trackUnexpectedRequests();
 const RATE_LIMITED = { error: { message: 'Rate limit reached for requests', type: 'rate_limit_error', code: 'rate_limit_exceeded' } };
@@ -109,8 +110,6 @@ describe('refused paid requests are sent again', () => {
 
 	test('a remix is refused and retried the same way', async () => {
 		const scope = nock(API)
-			.get('/v1/videos/video_src')
-			.reply(200, video('video_src', { status: 'completed' }))
 			.post('/v1/videos/video_src/remix')
 			.reply(429, RATE_LIMITED, { 'retry-after-ms': '10' })
 			.post('/v1/videos/video_src/remix')

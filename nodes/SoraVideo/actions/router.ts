@@ -1,21 +1,33 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import type { Session } from '../transport/session';
-import { DEFAULT_LIMITS, limitsFromOptions, openSession } from '../transport/session';
-import { redact, videoIdOf } from '../utils/errors';
-import { readOptions } from './job/wait-settings';
+import { InputScope } from '../transport/scope';
+import { openSession } from '../transport/session';
+import { videoIdOf } from '../utils/errors';
+import { fieldLabels } from './run/field-labels';
+import type { Run } from './run/item';
+import { RunItem } from './run/item';
+import { JobLedger } from './run/ledger';
+import { defaultRequestPolicy, readRequestPolicy, setsRequestLimits } from './run/limits';
 import { runsAsTool, toolItem, toolReportsErrors } from './tool';
-import { operationNamed } from './video';
+import * as video from './video';
 
-type Outcome = { items: INodeExecutionData[] } | { error: Error };
+type Outcome<T> = { value: T } | { error: Error };
 
-async function settle(work: () => Promise<INodeExecutionData[]>): Promise<Outcome> {
+async function settle<T>(work: () => Promise<T>): Promise<Outcome<T>> {
 	try {
-		return { items: await work() };
+		return { value: await work() };
 	} catch (error) {
 		return { error: error as Error };
 	}
+}
+
+/** The editor's label of every parameter, for errors that name a field. */
+const labelOf = fieldLabels(video.description);
+
+function asNodeError(ctx: IExecuteFunctions, error: Error, itemIndex: number): Error {
+	if (error instanceof NodeOperationError || error instanceof NodeApiError) return error;
+	return new NodeOperationError(ctx.getNode(), error, { itemIndex });
 }
 
 /**
@@ -23,43 +35,35 @@ async function settle(work: () => Promise<INodeExecutionData[]>): Promise<Outcom
  * videoId }`. To the error output n8n moves only items that carry the error itself, and it then
  * shows them as `{ error }` alone, so there the message (which names the video) must say it all.
  */
-function failedItem(
-	ctx: IExecuteFunctions,
-	error: Error,
-	itemIndex: number,
-	session?: Session,
-): INodeExecutionData {
-	const secret = session?.secret ?? '';
-	if (ctx.getNode().onError === 'continueErrorOutput') {
-		const nodeError = asNodeError(ctx, error, itemIndex) as NodeApiError | NodeOperationError;
-		nodeError.message = redact(nodeError.message, secret);
-		return {
-			json: { error: nodeError.message },
-			error: nodeError,
-			pairedItem: { item: itemIndex },
-		};
+function failedItem(scope: InputScope, error: Error): INodeExecutionData {
+	const pairedItem = { item: scope.itemIndex };
+	if (scope.ctx.getNode().onError === 'continueErrorOutput') {
+		const nodeError = asNodeError(scope.ctx, error, scope.itemIndex) as
+			| NodeApiError
+			| NodeOperationError;
+		nodeError.message = scope.redacted(nodeError.message);
+		return { json: { error: nodeError.message }, error: nodeError, pairedItem };
 	}
-	const videoId = videoIdOf(error);
-	const json: INodeExecutionData['json'] = { error: redact(error.message, secret) };
+	const json: INodeExecutionData['json'] = { error: scope.redacted(error.message) };
 	const description = (error as { description?: unknown }).description;
 	if (typeof description === 'string' && description)
-		json.description = redact(description, secret);
+		json.description = scope.redacted(description);
+	const videoId = videoIdOf(error);
 	if (videoId) json.videoId = videoId;
-	return { json, pairedItem: { item: itemIndex } };
-}
-
-function asNodeError(ctx: IExecuteFunctions, error: Error, itemIndex: number): Error {
-	if (error instanceof NodeOperationError || error instanceof NodeApiError) return error;
-	return new NodeOperationError(ctx.getNode(), error, { itemIndex });
+	return { json, pairedItem };
 }
 
 /** When one item stops the node, the videos the other items paid for must not vanish with it. */
-function withOtherVideos(error: Error, failedIndex: number, outcomes: Outcome[]): Error {
+function withOtherVideos(
+	error: Error,
+	failedIndex: number,
+	outcomes: Array<Outcome<INodeExecutionData[]>>,
+): Error {
 	const others = outcomes.flatMap((outcome, itemIndex) => {
 		if (itemIndex === failedIndex) return [];
 		const ids =
-			'items' in outcome
-				? outcome.items
+			'value' in outcome
+				? outcome.value
 						.map((item) => item.json.id)
 						.filter((id): id is string => typeof id === 'string')
 				: [videoIdOf(outcome.error)].filter((id): id is string => !!id);
@@ -80,20 +84,15 @@ function withOtherVideos(error: Error, failedIndex: number, outcomes: Outcome[])
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const operation = this.getNodeParameter('operation', 0) as string;
-	const handler = operationNamed(operation);
+	const handler = video.operationNamed(operation);
 	if (!handler) {
 		throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not supported`);
 	}
 	const continueOnFail = this.continueOnFail() || toolReportsErrors(this);
+	const inputs = items.map((_, itemIndex) => new InputScope(this, itemIndex, labelOf));
 
 	const parsed = await Promise.all(
-		items.map(async (_, itemIndex) => {
-			try {
-				return { input: await handler.parse.call(this, itemIndex) };
-			} catch (error) {
-				return { error: error as Error };
-			}
-		}),
+		inputs.map(async (scope) => await settle(async () => await handler.parse(scope))),
 	);
 	const firstInvalid = parsed.findIndex((entry) => 'error' in entry);
 	if (firstInvalid >= 0 && !continueOnFail) {
@@ -101,29 +100,33 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	}
 
 	// whole-node settings, taken from the first item
-	const limits = handler.setsRequestLimits
-		? limitsFromOptions(readOptions(this, 0), this.getNode().typeVersion)
-		: DEFAULT_LIMITS;
-	const session = await openSession(this, limits);
+	const policy = setsRequestLimits(handler.description)
+		? readRequestPolicy(inputs[0], inputs[0].options())
+		: defaultRequestPolicy(inputs[0]);
+	const run: Run = {
+		session: await openSession(this, policy),
+		ledger: new JobLedger(),
+		asTool: runsAsTool(this),
+		labelOf,
+	};
+	const scopes = inputs.map((scope) => new RunItem(this, run, scope.itemIndex));
 
 	const outcomes = await Promise.all(
-		parsed.map(async (entry, itemIndex): Promise<Outcome> => {
-			if ('error' in entry) return { error: entry.error as Error };
-			return await settle(
-				async () => await handler.execute.call(this, entry.input, itemIndex, session),
-			);
+		parsed.map(async (entry, itemIndex) => {
+			if ('error' in entry) return entry;
+			return await settle(async () => await handler.execute(scopes[itemIndex], entry.value));
 		}),
 	);
 
-	const shaped = runsAsTool(this) ? toolItem : (item: INodeExecutionData) => item;
+	const shaped = run.asTool ? toolItem : (item: INodeExecutionData) => item;
 	const output: INodeExecutionData[] = [];
 	for (const [itemIndex, outcome] of outcomes.entries()) {
-		if ('items' in outcome) {
+		if ('value' in outcome) {
 			output.push(
-				...outcome.items.map((item) => shaped({ ...item, pairedItem: { item: itemIndex } })),
+				...outcome.value.map((item) => shaped({ ...item, pairedItem: { item: itemIndex } })),
 			);
 		} else if (continueOnFail) {
-			output.push(failedItem(this, outcome.error, itemIndex, session));
+			output.push(failedItem(scopes[itemIndex], outcome.error));
 		} else {
 			throw withOtherVideos(asNodeError(this, outcome.error, itemIndex), itemIndex, outcomes);
 		}

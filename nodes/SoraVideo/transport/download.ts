@@ -1,12 +1,12 @@
 import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
 
-import { connectionError, operationError } from '../utils/errors';
+import { RESUME_DOWNLOAD } from '../utils/error-texts';
 import { sniffImageType } from '../utils/media';
 import { pause } from '../utils/pause';
 import type { HttpCall } from './index';
 import { readText, send } from './index';
 import { backoffMs, headerValue } from './retry';
-import type { Session } from './session';
+import type { ItemScope } from './scope';
 
 type BinarySource = Parameters<IExecuteFunctions['helpers']['prepareBinaryData']>[0];
 
@@ -66,14 +66,9 @@ function headFits(mimeType: string, head: Buffer): boolean {
 /** A download's outcome, and how many requests it took (retries of its request included). */
 type Attempt = ({ stored: StoredFile } | { retry: string }) & { attempts: number };
 
-async function downloadOnce(
-	ctx: IExecuteFunctions,
-	session: Session,
-	call: HttpCall,
-	file: FileSpec,
-): Promise<Attempt> {
-	const answer = await send(ctx, session, { ...call, stream: true });
-	const attempts = answer.attempts ?? 1;
+async function downloadOnce(scope: ItemScope, call: HttpCall, file: FileSpec): Promise<Attempt> {
+	const answer = await send(scope, { ...call, stream: true });
+	const { attempts } = answer;
 	const contentType = headerValue(answer.headers, 'content-type') ?? '';
 	const body = answer.body as BodyStream;
 	const head = NOT_A_FILE.test(contentType)
@@ -84,9 +79,7 @@ async function downloadOnce(
 		body.destroy?.();
 		if (!head && !NOT_A_FILE.test(contentType))
 			return { retry: 'the transfer broke off before the file began', attempts };
-		throw operationError(
-			ctx,
-			call.itemIndex,
+		throw scope.fail(
 			`${call.action} failed: expected a ${file.mimeType} file but got ${
 				NOT_A_FILE.test(contentType)
 					? contentType
@@ -94,14 +87,13 @@ async function downloadOnce(
 			}`,
 			{
 				videoId: call.videoId,
-				secret: session.secret,
 				description: `The server answered: ${text.trim().slice(0, 300)}`,
 			},
 		);
 	}
 	let binary: IBinaryData;
 	try {
-		binary = await ctx.helpers.prepareBinaryData(
+		binary = await scope.ctx.helpers.prepareBinaryData(
 			answer.body as BinarySource,
 			file.fileName,
 			file.mimeType,
@@ -129,11 +121,11 @@ async function downloadOnce(
  * session's limit, held until the whole body has arrived.
  */
 export async function downloadToBinary(
-	ctx: IExecuteFunctions,
-	session: Session,
+	scope: ItemScope,
 	call: HttpCall,
 	file: FileSpec,
 ): Promise<StoredFile> {
+	const { session } = scope;
 	return await session.downloads(async () => {
 		// one budget for both kinds of retry: a failed request, and a transfer that broke off
 		const { maxRetries } = session.retry;
@@ -141,18 +133,16 @@ export async function downloadToBinary(
 		let problem = '';
 		while (used <= maxRetries) {
 			if (used > 0 && !(await pause(backoffMs(session.retry, used - 1), session.signal))) break;
-			const budget = { ...session, retry: { ...session.retry, maxRetries: maxRetries - used } };
-			const outcome = await downloadOnce(ctx, budget, call, file);
+			const outcome = await downloadOnce(scope, { ...call, maxRetries: maxRetries - used }, file);
 			if ('stored' in outcome) return outcome.stored;
 			used += outcome.attempts;
 			problem = outcome.retry;
 		}
-		throw connectionError(ctx, session.secret, {
+		throw scope.connectionFailed({
 			action: call.action,
-			itemIndex: call.itemIndex,
 			videoId: call.videoId,
 			cause: problem,
-			hint: 'Run the item again, or Download with the video ID: downloads are safe to repeat.',
+			hint: RESUME_DOWNLOAD,
 		});
 	});
 }
@@ -164,12 +154,11 @@ export interface FetchedBytes {
 
 /** Reads a small file into memory; more than `limit` bytes means it was too big. */
 export async function fetchBytes(
-	ctx: IExecuteFunctions,
-	session: Session,
+	scope: ItemScope,
 	call: HttpCall,
 	limit: number,
 ): Promise<FetchedBytes> {
-	const answer = await send(ctx, session, { ...call, stream: true });
+	const answer = await send(scope, { ...call, stream: true });
 	return {
 		bytes: await collectStream(answer.body as AsyncIterable<Buffer>, limit),
 		contentType: headerValue(answer.headers, 'content-type') ?? '',

@@ -1,8 +1,9 @@
 import { providerError } from '../utils/errors';
 
 /**
- * The retry policy, in one place: which answers are tried again for which kind of request, how
- * long to pause between tries, and the bounds the user can set.
+ * Retry decisions, as pure functions: which outcome of a request is tried again, after how long,
+ * and which ends it. The bounds come from the user's options (actions/run/limits.ts); nothing
+ * here sends, sleeps or writes text.
  */
 export interface RetryPolicy {
 	/** Safe requests (status checks, lists, downloads): tries after a failure. */
@@ -14,27 +15,65 @@ export interface RetryPolicy {
 	maxRefusalWaitMs: number;
 }
 
-export const RETRIES_RANGE = { min: 0, max: 10 };
-export const DEFAULT_RETRIES = 4;
+/** What one try of a request came back with: an answer, or a socket error code. */
+export type Outcome =
+	| { status: number; headers: Record<string, unknown>; body: unknown }
+	| { unanswered: string };
 
-export const REFUSAL_RETRIES_RANGE = { min: 0, max: 20 };
-export const DEFAULT_REFUSAL_RETRIES = 8;
-export const REFUSAL_WAIT_RANGE = { min: 0, max: 3600 };
-/** Seconds, node versions 1 and 2. */
-export const DEFAULT_REFUSAL_WAIT_S = 300;
+export interface Tries {
+	/** Tries so far, this one excluded. */
+	attempt: number;
+	/** Refusals so far, this one excluded. */
+	refusals: number;
+	/** Since the first try was sent. */
+	spentMs: number;
+}
+
+export type Decision =
+	| { next: 'done' }
+	| { next: 'retry'; afterMs: number; refusal: boolean }
+	| {
+			next: 'fail';
+			because: 'answer' | 'refused' | 'unanswered';
+			/** A paid request that may have started a job: it must be looked for, never sent again blindly. */
+			mayHaveStarted: boolean;
+	  };
+
 /**
- * Seconds, from node version 3: with the wait's Timeout (240 s) it stays below the 300 s after
- * which n8n Cloud stops an execution.
+ * What comes after one try. Safe requests are repeated on 408/409/429/5xx and connection
+ * failures; paid ones when the API refused them (429, 503, Retry-After) within the refusal bounds,
+ * or when nothing reached the server. A paid request whose outcome is unknown is never repeated.
  */
-export const DEFAULT_REFUSAL_WAIT_V3_S = 45;
-
-export const DEFAULT_RETRY: RetryPolicy = {
-	maxRetries: DEFAULT_RETRIES,
-	baseDelayMs: 1000,
-	maxDelayMs: 60_000,
-	maxRefusals: DEFAULT_REFUSAL_RETRIES,
-	maxRefusalWaitMs: DEFAULT_REFUSAL_WAIT_S * 1000,
-};
+export function decide(
+	policy: RetryPolicy,
+	request: { paid?: boolean; maxRetries?: number },
+	outcome: Outcome,
+	tries: Tries,
+): Decision {
+	const canRetry = tries.attempt < (request.maxRetries ?? policy.maxRetries);
+	if ('unanswered' in outcome) {
+		const unsent = neverReachedServer(outcome.unanswered);
+		if (canRetry && (!request.paid || unsent)) {
+			return { next: 'retry', afterMs: backoffMs(policy, tries.attempt), refusal: false };
+		}
+		return { next: 'fail', because: 'unanswered', mayHaveStarted: !!request.paid && !unsent };
+	}
+	const { status, headers, body } = outcome;
+	if (status < 400) return { next: 'done' };
+	if (request.paid && isRefusal(status, headers, body)) {
+		const afterMs = refusalPauseMs(policy, tries.refusals + 1, tries.spentMs, headers);
+		if (afterMs === undefined) return { next: 'fail', because: 'refused', mayHaveStarted: false };
+		return { next: 'retry', afterMs, refusal: true };
+	}
+	if (canRetry && !request.paid && isRetryableAnswer(status, body)) {
+		return { next: 'retry', afterMs: backoffMs(policy, tries.attempt, headers), refusal: false };
+	}
+	return {
+		next: 'fail',
+		because: 'answer',
+		mayHaveStarted: !!request.paid && isUncertainAnswer(status, headers, body),
+	};
+}
 
 const RETRYABLE_STATUSES = new Set([408, 409, 429, 500, 502, 503, 504, 524]);
 
@@ -53,7 +92,7 @@ export function isModelUnavailable(statusCode: number, body: unknown): boolean {
 }
 
 /** An error answer that is worth sending a safe request again for. */
-export function isRetryableAnswer(statusCode: number, body: unknown): boolean {
+function isRetryableAnswer(statusCode: number, body: unknown): boolean {
 	if (!RETRYABLE_STATUSES.has(statusCode) || isModelUnavailable(statusCode, body)) return false;
 	return !(statusCode === 500 && providerError(body).code === 'invalid_request');
 }
@@ -87,7 +126,7 @@ export function isUncertainAnswer(
 }
 
 /** Nothing reached the server, so even a paid request may be sent again. */
-export function neverReachedServer(socketCode: string): boolean {
+function neverReachedServer(socketCode: string): boolean {
 	return socketCode === 'ECONNREFUSED' || socketCode === 'ENOTFOUND' || socketCode === 'EAI_AGAIN';
 }
 

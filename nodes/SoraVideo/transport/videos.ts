@@ -1,12 +1,13 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
+import { EXPIRED_LINK, NO_SUCH_VIDEO } from '../utils/error-texts';
 import type { StoredFile } from './download';
 import { downloadToBinary } from './download';
 import type { HttpCall } from './index';
 import { apiRequest, checkedHttpUrl, send } from './index';
 import type { MultipartBody } from './multipart';
 import { headerValue, serverDelayMs } from './retry';
-import type { Session } from './session';
+import type { ItemScope } from './scope';
 
 /** A Video object as the API returns it; providers may add or omit fields. */
 export interface Video extends IDataObject {
@@ -38,44 +39,50 @@ export interface VideoList extends IDataObject {
 	last_id?: string | null;
 }
 
+/** The requests about one video, with what a 404 means for them. */
+const aboutVideo = (action: string, videoId: string) => ({
+	action,
+	videoId,
+	words: { notFound: NO_SUCH_VIDEO },
+});
+
+const videoPath = (videoId: string, rest = '') => `/videos/${encodeURIComponent(videoId)}${rest}`;
+
 /** `buildForm` runs once the request's turn has come, so only the running creates hold their bodies. */
 export async function createVideo(
-	ctx: IExecuteFunctions,
-	session: Session,
+	scope: ItemScope,
 	buildForm: () => Promise<MultipartBody>,
-	itemIndex: number,
 ): Promise<Video> {
-	return await session.paidRequests(async () => {
+	return await scope.session.paidRequests(async () => {
 		const { body, contentType } = await buildForm();
-		return await apiRequest<Video>(ctx, session, {
+		return await apiRequest<Video>(scope, {
 			method: 'POST',
 			url: '/videos',
 			body,
 			headers: { 'content-type': contentType },
 			paid: true,
 			action: 'Create video',
-			itemIndex,
+			words: {
+				notFound:
+					'The API at this address has no video route: check the Base URL of the CometAPI credential.',
+			},
 		});
 	});
 }
 
 export async function remixVideo(
-	ctx: IExecuteFunctions,
-	session: Session,
+	scope: ItemScope,
 	videoId: string,
 	prompt: string,
-	itemIndex: number,
 ): Promise<Video> {
-	return await session.paidRequests(
+	return await scope.session.paidRequests(
 		async () =>
-			await apiRequest<Video>(ctx, session, {
+			await apiRequest<Video>(scope, {
 				method: 'POST',
-				url: `/videos/${encodeURIComponent(videoId)}/remix`,
+				url: videoPath(videoId, '/remix'),
 				body: { prompt },
 				paid: true,
-				action: 'Remix video',
-				itemIndex,
-				videoId,
+				...aboutVideo('Remix video', videoId),
 			}),
 	);
 }
@@ -88,19 +95,15 @@ export interface Retrieved {
 
 /** `call` sets what the user would call the look-up, and its own retries. */
 export async function retrieveVideo(
-	ctx: IExecuteFunctions,
-	session: Session,
+	scope: ItemScope,
 	videoId: string,
-	itemIndex: number,
 	call: Partial<Pick<HttpCall, 'action' | 'maxRetries'>> = {},
 ): Promise<Retrieved> {
-	const answer = await send<Video>(ctx, session, {
+	const answer = await send<Video>(scope, {
 		method: 'GET',
-		url: `/videos/${encodeURIComponent(videoId)}`,
-		action: 'Retrieve video',
+		url: videoPath(videoId),
+		...aboutVideo('Retrieve video', videoId),
 		...call,
-		itemIndex,
-		videoId,
 	});
 	const pollAfter = Number(headerValue(answer.headers, 'openai-poll-after-ms'));
 	return {
@@ -114,25 +117,20 @@ export function fileNameOf(videoId: string, variant: Variant): string {
 	return `${videoId}.${VARIANTS[variant].extension}`;
 }
 
-/** Streams one of a finished video's files into the binary store; `hint` says how to try again. */
+/** Streams one of a finished video's files from the content route into the binary store; `hint` says how to try again. */
 export async function downloadVideoFile(
-	ctx: IExecuteFunctions,
-	session: Session,
+	scope: ItemScope,
 	videoId: string,
 	variant: Variant,
-	itemIndex: number,
 	hint = `Download video ${videoId} later with its ID, until its files expire (expires_at).`,
 ): Promise<StoredFile> {
 	return await downloadToBinary(
-		ctx,
-		session,
+		scope,
 		{
 			method: 'GET',
-			url: `/videos/${encodeURIComponent(videoId)}/content`,
+			url: videoPath(videoId, '/content'),
 			qs: { variant },
-			action: variant === 'video' ? 'Download video' : `Download ${variant}`,
-			itemIndex,
-			videoId,
+			...aboutVideo(variant === 'video' ? 'Download video' : `Download ${variant}`, videoId),
 			hint,
 		},
 		{ fileName: fileNameOf(videoId, variant), mimeType: VARIANTS[variant].mimeType },
@@ -142,64 +140,50 @@ export async function downloadVideoFile(
 /**
  * Streams a finished video from its `video_url` into the binary store, the same way as the content
  * route. The URL is fetched as it is: the API key goes with it only when it points at the
- * credential's own origin (transport/index.ts).
+ * credential's own origin (transport/http.ts).
  */
 export async function downloadVideoUrl(
-	ctx: IExecuteFunctions,
-	session: Session,
+	scope: ItemScope,
 	videoId: string,
 	url: string,
-	itemIndex: number,
 	hint: string,
 ): Promise<StoredFile> {
-	const call = { action: 'Download video', itemIndex, videoId };
+	const call = {
+		...aboutVideo('Download video', videoId),
+		words: { notFound: NO_SUCH_VIDEO, link: EXPIRED_LINK },
+	};
 	return await downloadToBinary(
-		ctx,
-		session,
-		{ method: 'GET', url: checkedHttpUrl(ctx, session, url, call), ...call, hint },
+		scope,
+		{ method: 'GET', url: checkedHttpUrl(scope, url, call), ...call, hint },
 		{ fileName: fileNameOf(videoId, 'video'), mimeType: VARIANTS.video.mimeType },
 	);
 }
 
-export async function listVideos(
-	ctx: IExecuteFunctions,
-	session: Session,
-	query: IDataObject,
-	itemIndex: number,
-): Promise<VideoList> {
-	return await apiRequest<VideoList>(ctx, session, {
+export async function listVideos(scope: ItemScope, query: IDataObject): Promise<VideoList> {
+	return await apiRequest<VideoList>(scope, {
 		method: 'GET',
 		url: '/videos',
 		qs: query,
 		action: 'List videos',
-		itemIndex,
+		words: {
+			notFound:
+				'This API does not list videos (CometAPI does not document the list): use the IDs that Create returns.',
+		},
 	});
 }
 
-export async function deleteVideo(
-	ctx: IExecuteFunctions,
-	session: Session,
-	videoId: string,
-	itemIndex: number,
-): Promise<IDataObject> {
-	return await apiRequest<IDataObject>(ctx, session, {
+export async function deleteVideo(scope: ItemScope, videoId: string): Promise<IDataObject> {
+	return await apiRequest<IDataObject>(scope, {
 		method: 'DELETE',
-		url: `/videos/${encodeURIComponent(videoId)}`,
-		action: 'Delete video',
-		itemIndex,
-		videoId,
+		url: videoPath(videoId),
+		...aboutVideo('Delete video', videoId),
 	});
 }
 
-export async function startChat(
-	ctx: IExecuteFunctions,
-	session: Session,
-	body: IDataObject,
-	itemIndex: number,
-) {
-	return await session.paidRequests(
+export async function startChat(scope: ItemScope, body: IDataObject) {
+	return await scope.session.paidRequests(
 		async () =>
-			await send(ctx, session, {
+			await send(scope, {
 				method: 'POST',
 				url: '/chat/completions',
 				body,
@@ -207,7 +191,10 @@ export async function startChat(
 				paid: true,
 				stream: true,
 				action: 'Chat generation',
-				itemIndex,
+				words: {
+					notFound:
+						'This API has no chat completions at this address: check the Base URL of the CometAPI credential.',
+				},
 			}),
 	);
 }

@@ -3,6 +3,13 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 type NodeError = NodeApiError | NodeOperationError;
 
+/** Where an error belongs: the node's context, the item, and the API key no text may carry. */
+export interface ErrorScope {
+	readonly ctx: IExecuteFunctions;
+	readonly itemIndex: number;
+	readonly secret: string;
+}
+
 /** Replaces every occurrence of the API key, so no message can carry it. */
 export function redact(text: string, secret: string): string {
 	if (!secret) return text;
@@ -20,30 +27,33 @@ function tagVideo<E extends NodeError>(error: E, videoId?: string): E {
 	return error;
 }
 
-/** Bad input or a local problem: names the item and, where known, the video. */
+export interface Details {
+	description?: string;
+	videoId?: string;
+}
+
+/** A local problem of the item: names the item and, where known, the video. */
 export function operationError(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
+	scope: ErrorScope,
 	message: string,
-	details: { description?: string; videoId?: string; secret?: string } = {},
+	details: Details = {},
 ): NodeOperationError {
-	const secret = details.secret ?? '';
-	const error = new NodeOperationError(ctx.getNode(), redact(message, secret), {
-		itemIndex,
+	const { secret } = scope;
+	const error = new NodeOperationError(scope.ctx.getNode(), redact(message, secret), {
+		itemIndex: scope.itemIndex,
 		description: details.description ? redact(details.description, secret) : undefined,
 	});
 	return tagVideo(error, details.videoId);
 }
 
-/** Bad input, before any request: "Item 2, field "size": ...". */
+/** Bad input, before any request: `Item 2, field "Storyboard › Shot 1 › Scene": is empty`. */
 export function inputError(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-	field: string,
+	scope: ErrorScope,
+	label: string,
 	problem: string,
 	description?: string,
 ): NodeOperationError {
-	return operationError(ctx, itemIndex, `Item ${itemIndex}, field "${field}": ${problem}`, {
+	return operationError(scope, `Item ${scope.itemIndex}, field "${label}": ${problem}`, {
 		description,
 	});
 }
@@ -52,13 +62,11 @@ export interface ApiFailure {
 	status: number;
 	body: unknown;
 	action: string;
-	itemIndex: number;
 	videoId?: string;
-	hint?: string;
+	/** What the status means for this request and what to do, in order (error-texts.ts). */
+	hints: string[];
 	/** Added to the message in brackets, so it shows wherever only the message does. */
 	note?: string;
-	/** The answer came from another host than the API (a file's link), which never sees the key. */
-	fileHost?: boolean;
 }
 
 interface ProviderError {
@@ -86,32 +94,9 @@ export function providerError(body: unknown): ProviderError {
 	return {};
 }
 
-const STATUS_HINTS: Record<number, string> = {
-	400: 'The API refused the request as sent: check the parameters named in the message.',
-	401: 'The API key was refused: check the CometAPI credential.',
-	403: 'The API key may not use this model or endpoint: check your CometAPI plan.',
-	404: 'No such video for this API key, or its files have expired (see expires_at): check the video ID.',
-	410: "The video's files have expired (see expires_at): render it again.",
-	429: "The API is rate limiting this key: lower the node's parallel requests or try again later.",
-};
-
-/** A file host's refusal says nothing about the API key, which never goes there. */
-const FILE_HOST_HINT =
-	'The file host refused the link; a temporary link (video_url) expires: get a new one by retrieving the video again.';
-
-function hintFor(status: number, fileHost = false): string {
-	if (fileHost && status >= 400 && status < 500 && status !== 429) return FILE_HOST_HINT;
-	if (STATUS_HINTS[status]) return STATUS_HINTS[status];
-	if (status >= 500) return 'The API had a server problem: try again later.';
-	return '';
-}
-
 /** An error answer from the API, with the provider's own message and the HTTP status. */
-export function apiError(
-	ctx: IExecuteFunctions,
-	secret: string,
-	failure: ApiFailure,
-): NodeApiError {
+export function apiError(scope: ErrorScope, failure: ApiFailure): NodeApiError {
+	const { secret } = scope;
 	const provider = providerError(failure.body);
 	const providerMessage = provider.message ?? `HTTP ${failure.status}`;
 	const subject = failure.videoId ? ` (video ${failure.videoId})` : '';
@@ -119,13 +104,7 @@ export function apiError(
 	const message = redact(`${failure.action} failed${subject}: ${providerMessage}${note}`, secret);
 	const code = provider.code ? `, code ${provider.code}` : '';
 	const description = redact(
-		[
-			`HTTP ${failure.status}${code}.`,
-			hintFor(failure.status, failure.fileHost),
-			failure.hint ?? '',
-		]
-			.join(' ')
-			.trim(),
+		[`HTTP ${failure.status}${code}.`, ...failure.hints].filter(Boolean).join(' '),
 		secret,
 	);
 	const response: JsonObject = {
@@ -135,8 +114,8 @@ export function apiError(
 	// every provider field may echo what was sent, the key included
 	if (provider.code) response.code = redact(String(provider.code), secret);
 	if (provider.type) response.type = redact(String(provider.type), secret);
-	const error = new NodeApiError(ctx.getNode(), response, {
-		itemIndex: failure.itemIndex,
+	const error = new NodeApiError(scope.ctx.getNode(), response, {
+		itemIndex: scope.itemIndex,
 		message,
 		description,
 		httpCode: String(failure.status),
@@ -146,35 +125,37 @@ export function apiError(
 
 /** A request that never got an answer (connection refused, reset, timed out). */
 export function connectionError(
-	ctx: IExecuteFunctions,
-	secret: string,
-	details: { action: string; itemIndex: number; cause: string; videoId?: string; hint?: string },
+	scope: ErrorScope,
+	details: { action: string; cause: string; videoId?: string; hint?: string },
 ): NodeApiError {
+	const { secret } = scope;
 	const subject = details.videoId ? ` (video ${details.videoId})` : '';
 	const message = redact(`${details.action} failed${subject}: ${details.cause}`, secret);
 	const error = new NodeApiError(
-		ctx.getNode(),
+		scope.ctx.getNode(),
 		{ message: redact(details.cause, secret) },
-		{ itemIndex: details.itemIndex, message, description: details.hint },
+		{
+			itemIndex: scope.itemIndex,
+			message,
+			description: details.hint ? redact(details.hint, secret) : undefined,
+		},
 	);
 	return tagVideo(keepMessage(error, message), details.videoId);
 }
 
 /** The execution was cancelled; a job that exists goes on at the provider. */
 export function cancelledError(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
+	scope: ErrorScope,
 	action: string,
-	details: { videoId?: string; secret: string; resume?: string },
+	details: { videoId?: string; resume?: string } = {},
 ): NodeOperationError {
 	const resume =
 		details.resume ??
 		(details.videoId
 			? `The job goes on at the provider: Retrieve or Download video ${details.videoId} later.`
 			: undefined);
-	return operationError(ctx, itemIndex, `${action}: the execution was cancelled`, {
+	return operationError(scope, `${action}: the execution was cancelled`, {
 		videoId: details.videoId,
-		secret: details.secret,
 		description: resume,
 	});
 }

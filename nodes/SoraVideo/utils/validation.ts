@@ -1,24 +1,22 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
-
-import { inputError } from './errors';
 import type { ChoiceList, VideoModel } from './models';
-import { describeDurations, modelNamed, takesDuration } from './models';
+import { describeDurations, takesDuration } from './models';
 
 /** Every check here runs before any request, so bad input never costs money. */
 
-export function requiredText(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-	field: string,
-	value: unknown,
-): string {
+/** Whoever reads the item's parameters: refuses bad input by a parameter's path, which it names by its editor label. */
+export interface InputChecks {
+	badInput(path: string, problem: string, description?: string): Error;
+	label(path: string): string;
+}
+
+export function requiredText(scope: InputChecks, path: string, value: unknown): string {
 	const text =
 		typeof value === 'string'
 			? value.trim()
 			: value === undefined || value === null
 				? ''
 				: String(value).trim();
-	if (!text) throw inputError(ctx, itemIndex, field, 'is empty', `Give the ${field} a value.`);
+	if (!text) throw scope.badInput(path, 'is empty', `Give the ${scope.label(path)} field a value.`);
 	return text;
 }
 
@@ -27,12 +25,10 @@ function optionalText(value: unknown): string | undefined {
 	return (typeof value === 'string' && value.trim()) || undefined;
 }
 
-export function checkedVideoId(ctx: IExecuteFunctions, itemIndex: number, value: unknown): string {
-	const id = requiredText(ctx, itemIndex, 'videoId', value);
+export function checkedVideoId(scope: InputChecks, value: unknown): string {
+	const id = requiredText(scope, 'videoId', value);
 	if (!/^[\w.:-]+$/.test(id)) {
-		throw inputError(
-			ctx,
-			itemIndex,
+		throw scope.badInput(
 			'videoId',
 			`"${id}" is not a video ID`,
 			'A video ID looks like video_68e3... or task_abc123 (the "id" of a Create or Retrieve output).',
@@ -43,98 +39,100 @@ export function checkedVideoId(ctx: IExecuteFunctions, itemIndex: number, value:
 
 const PIXEL_SIZE = /^\d{2,5}x\d{2,5}$/;
 
+function notPixelSize(scope: InputChecks, size: string) {
+	return scope.badInput(
+		'size',
+		`"${size}" is not a size in WIDTHxHEIGHT form`,
+		'Use pixels such as 1280x720 or 720x1280; "720p" or "16:9" are not accepted by the API.',
+	);
+}
+
+/** A Size in WIDTHxHEIGHT form, whatever the model: the check of node versions 1 and 2. */
+export function checkedPixelSize(scope: InputChecks, value: unknown): string | undefined {
+	const size = optionalText(value);
+	if (size !== undefined && !PIXEL_SIZE.test(size)) throw notPixelSize(scope, size);
+	return size;
+}
+
 /**
  * The Size of a known model: one it offers (Seedance: a ratio label, or any exact WIDTHxHEIGHT).
  * A model the catalogue does not know gets what the user wrote.
  */
 export function checkedSize(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-	modelName: string,
+	scope: InputChecks,
+	model: VideoModel | undefined,
 	value: unknown,
 ): string | undefined {
 	const size = optionalText(value);
-	const model = modelNamed(modelName);
 	if (size === undefined || !model) return size;
-	const refuse = (problem: string, description?: string) =>
-		inputError(ctx, itemIndex, 'size', problem, description);
 	if (!model.sizes) {
-		throw refuse(
+		throw scope.badInput(
+			'size',
 			`${model.name} takes no size`,
-			'It takes an aspect ratio and a resolution instead: set Aspect Ratio and Resolution, and leave Size empty.',
+			`It takes an aspect ratio and a resolution instead: set ${scope.label('aspectRatio')} and ${scope.label('resolution')}, and leave ${scope.label('size')} empty.`,
 		);
 	}
-	if (model.sizes.values.includes(size) || (model.anyPixelSize && PIXEL_SIZE.test(size)))
+	if (model.sizes.values.includes(size) || (model.anyPixelSize && PIXEL_SIZE.test(size))) {
 		return size;
-	if (!model.anyPixelSize && !PIXEL_SIZE.test(size)) {
-		throw refuse(
-			`"${size}" is not a size in WIDTHxHEIGHT form`,
-			'Use pixels such as 1280x720 or 720x1280; "720p" or "16:9" are not accepted by the API.',
-		);
 	}
+	if (!model.anyPixelSize && !PIXEL_SIZE.test(size)) throw notPixelSize(scope, size);
 	const also = model.anyPixelSize ? ' or an exact WIDTHxHEIGHT' : '';
-	throw refuse(
+	throw scope.badInput(
+		'size',
 		`${model.name} does not offer size ${size}; allowed: ${model.sizes.values.join(', ')}${also}`,
 	);
 }
 
 /** A list field of a known model (Resolution, Aspect Ratio); dropped for a model that does not take it. */
 export function checkedChoice(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-	field: string,
-	modelName: string,
+	scope: InputChecks,
+	path: string,
+	model: VideoModel | undefined,
 	choicesOf: (model: VideoModel) => ChoiceList | undefined,
 	value: unknown,
 ): string | undefined {
 	const chosen = optionalText(value);
-	const model = modelNamed(modelName);
 	if (chosen === undefined || !model) return chosen;
 	const choices = choicesOf(model);
 	if (!choices) return undefined;
 	if (choices.values.includes(chosen)) return chosen;
-	throw inputError(
-		ctx,
-		itemIndex,
-		field,
-		`${model.name} does not offer ${field} ${chosen}; allowed: ${choices.values.join(', ')}`,
+	throw scope.badInput(
+		path,
+		`${model.name} does not offer ${scope.label(path).toLowerCase()} ${chosen}; allowed: ${choices.values.join(', ')}`,
 	);
 }
 
+/** Seconds as a number; for a known model, one it offers. */
 export function checkedSeconds(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-	model: string,
+	scope: InputChecks,
+	modelName: string,
+	model: VideoModel | undefined,
 	value: unknown,
 ): string | undefined {
 	const seconds = value === undefined || value === null ? '' : String(value).trim();
 	if (!seconds) return undefined;
 	if (!/^\d+(\.\d+)?$/.test(seconds)) {
-		throw inputError(ctx, itemIndex, 'seconds', `"${seconds}" is not a number of seconds`);
+		throw scope.badInput('seconds', `"${seconds}" is not a number of seconds`);
 	}
-	const durations = modelNamed(model)?.durations;
+	const durations = model?.durations;
 	if (durations && !takesDuration(durations, seconds)) {
-		throw inputError(
-			ctx,
-			itemIndex,
+		throw scope.badInput(
 			'seconds',
-			`${model} does not offer ${seconds} seconds; allowed: ${describeDurations(durations)}`,
+			`${modelName} does not offer ${seconds} seconds; allowed: ${describeDurations(durations)}`,
 		);
 	}
 	return seconds;
 }
 
 export function checkedRange(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-	field: string,
+	scope: InputChecks,
+	path: string,
 	value: unknown,
-	min: number,
-	max: number,
+	range: { min: number; max: number },
 ): number {
 	const number = typeof value === 'number' ? value : Number(value);
-	if (!Number.isFinite(number) || number < min || number > max) {
-		throw inputError(ctx, itemIndex, field, `${String(value)} is out of range (${min} to ${max})`);
+	if (!Number.isFinite(number) || number < range.min || number > range.max) {
+		throw scope.badInput(path, `${String(value)} is out of range (${range.min} to ${range.max})`);
 	}
 	return number;
 }
@@ -153,15 +151,10 @@ export function httpUrlProblem(text: string): string | undefined {
 	return undefined;
 }
 
-export function checkedUrl(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-	field: string,
-	value: unknown,
-): string | undefined {
+export function checkedUrl(scope: InputChecks, path: string, value: unknown): string | undefined {
 	const text = optionalText(value);
 	if (text === undefined) return undefined;
 	const problem = httpUrlProblem(text);
-	if (problem) throw inputError(ctx, itemIndex, field, problem);
+	if (problem) throw scope.badInput(path, problem);
 	return new URL(text).toString();
 }

@@ -1,4 +1,6 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
+
+import type { InputScope } from '../../transport/scope';
 
 /** n8n's limits on one execution's custom data value (512 characters) and keys (50). */
 const VALUE_LIMIT = 500;
@@ -9,8 +11,10 @@ interface CustomData {
 	set(key: string, value: string): void;
 }
 
-function customDataOf(ctx: IExecuteFunctions, itemIndex: number): CustomData | undefined {
-	const execution = ctx.getWorkflowDataProxy(itemIndex).$execution as IDataObject | undefined;
+function customDataOf(scope: InputScope): CustomData | undefined {
+	const execution = scope.ctx.getWorkflowDataProxy(scope.itemIndex).$execution as
+		| IDataObject
+		| undefined;
 	return execution?.customData as CustomData | undefined;
 }
 
@@ -26,17 +30,17 @@ function keyOf(nodeName: string, part: number): string {
  * the node returns or throws afterwards; its custom data is saved with it, so every job already
  * paid for stays named there ("#2 video_abc …", one entry per item).
  */
-export function recordJob(ctx: IExecuteFunctions, itemIndex: number, videoId: string): void {
-	const entry = `#${itemIndex} ${videoId}`;
+export function recordJob(scope: InputScope, videoId: string): void {
+	const entry = `#${scope.itemIndex} ${videoId}`;
 	let customData: CustomData | undefined;
 	try {
-		customData = customDataOf(ctx, itemIndex);
+		customData = customDataOf(scope);
 	} catch {
 		// a host without custom data (or a context without an execution) has nowhere to keep it
 		return;
 	}
 	if (!customData) return;
-	const name = ctx.getNode().name;
+	const name = scope.ctx.getNode().name;
 	for (let part = 0; part < 10; part++) {
 		const key = keyOf(name, part);
 		const current = String(customData.get(key) ?? '');

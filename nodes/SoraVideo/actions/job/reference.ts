@@ -1,12 +1,10 @@
-import type { IBinaryData, IDataObject, IExecuteFunctions } from 'n8n-workflow';
-import { BINARY_ENCODING } from 'n8n-workflow';
+import type { IBinaryData, IDataObject } from 'n8n-workflow';
 
 import { collectStream, fetchBytes } from '../../transport/download';
-import type { Session } from '../../transport/session';
-import { inputError } from '../../utils/errors';
+import type { InputScope, ItemScope } from '../../transport/scope';
 import type { PixelSize } from '../../utils/media';
-import { IMAGE_EXTENSIONS, imageSizeOf, sizeText, sniffImageType } from '../../utils/media';
-import { modelNamed } from '../../utils/models';
+import { IMAGE_EXTENSIONS, sizeText, sniffImageType, imageSizeOf } from '../../utils/media';
+import type { VideoModel } from '../../utils/models';
 import { checkedUrl } from '../../utils/validation';
 
 export interface ReferenceImage {
@@ -21,14 +19,12 @@ const HEAD_BYTES = 64 * 1024;
 const BINARY_FIELD = 'options.referenceImageBinaryProperty';
 const URL_FIELD = 'options.referenceImageUrl';
 
-function inputBinary(ctx: IExecuteFunctions, itemIndex: number, propertyName: string): IBinaryData {
-	const binaries = ctx.getInputData()[itemIndex]?.binary ?? {};
+function inputBinary(scope: InputScope, propertyName: string): IBinaryData {
+	const binaries = scope.ctx.getInputData()[scope.itemIndex]?.binary ?? {};
 	const binary = binaries[propertyName];
 	if (binary) return binary;
 	const present = Object.keys(binaries);
-	throw inputError(
-		ctx,
-		itemIndex,
+	throw scope.badInput(
 		BINARY_FIELD,
 		`the input item has no binary field "${propertyName}"`,
 		present.length
@@ -37,34 +33,39 @@ function inputBinary(ctx: IExecuteFunctions, itemIndex: number, propertyName: st
 	);
 }
 
-/** The whole binary, or its first `limit` bytes and more, from n8n's binary store as a stream where it has an id. */
-async function readBinary(ctx: IExecuteFunctions, binary: IBinaryData, limit: number) {
-	if (binary.id) return await collectStream(await ctx.helpers.getBinaryStream(binary.id), limit);
-	// 4 base64 characters hold 3 bytes
-	return Buffer.from(binary.data.slice(0, Math.ceil((limit + 1) / 3) * 4), BINARY_ENCODING);
+/**
+ * The first `limit` bytes of a binary and more, streamed from n8n's binary store; a host that keeps
+ * binaries in memory (n8n 1.x's default mode) hands them over through its own helper.
+ */
+async function readBinary(
+	scope: InputScope,
+	propertyName: string,
+	binary: IBinaryData,
+	limit: number,
+): Promise<Buffer> {
+	const { helpers } = scope.ctx;
+	if (binary.id) return await collectStream(await helpers.getBinaryStream(binary.id), limit);
+	const bytes = await helpers.getBinaryDataBuffer(scope.itemIndex, propertyName);
+	return bytes.subarray(0, limit + 1);
 }
 
 function imageTypeOf(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
+	scope: InputScope,
 	propertyName: string,
 	binary: IBinaryData,
 	bytes: Buffer,
 ): string {
 	const mimeType = sniffImageType(bytes);
 	if (mimeType) return mimeType;
-	throw inputError(
-		ctx,
-		itemIndex,
+	throw scope.badInput(
 		BINARY_FIELD,
 		`"${propertyName}" is not an image (${binary.mimeType || 'unknown type'})`,
 		'Use a PNG, JPEG, WebP or GIF image, ideally the same size as the video.',
 	);
 }
 
-function tooLarge(ctx: IExecuteFunctions, itemIndex: number, field: string) {
-	return inputError(ctx, itemIndex, field, 'the reference image is larger than 50 MB');
-}
+const tooLarge = (scope: InputScope, path: string) =>
+	scope.badInput(path, 'the reference image is larger than 50 MB');
 
 function referenceImage(
 	bytes: Buffer,
@@ -83,58 +84,56 @@ function referenceImage(
  * metadata: then the file is read further).
  */
 export async function checkReferenceBinary(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
+	scope: InputScope,
 	propertyName: string,
 ): Promise<PixelSize | undefined> {
-	const binary = inputBinary(ctx, itemIndex, propertyName);
+	const binary = inputBinary(scope, propertyName);
 	if (typeof binary.bytes === 'number' && binary.bytes > MAX_REFERENCE_IMAGE_BYTES) {
-		throw tooLarge(ctx, itemIndex, BINARY_FIELD);
+		throw tooLarge(scope, BINARY_FIELD);
 	}
-	const head = await readBinary(ctx, binary, HEAD_BYTES);
-	imageTypeOf(ctx, itemIndex, propertyName, binary, head);
+	const head = await readBinary(scope, propertyName, binary, HEAD_BYTES);
+	imageTypeOf(scope, propertyName, binary, head);
 	const size = imageSizeOf(head);
 	if (size || head.length <= HEAD_BYTES) return size;
-	return imageSizeOf(await readBinary(ctx, binary, MAX_REFERENCE_IMAGE_BYTES));
+	return imageSizeOf(await readBinary(scope, propertyName, binary, MAX_REFERENCE_IMAGE_BYTES));
 }
 
 const RESIZE_HINT =
 	"The API takes a reference image only at exactly the video's size. Resize it first, e.g. with n8n's Edit Image node (operation Resize, option Ignore Aspect Ratio)";
 
 /**
- * The Size to send with a reference image, for the models that take one only at the video's size
- * (Sora): Size itself when the image has it; when Size is empty, the image's size if the model
- * offers it. Every mismatch fails here, before the paid request. A model the catalogue does not
- * know gets the image's size when Size is empty, and Size as given otherwise.
+ * The Size to send with a reference image, for models that take one only at the video's size:
+ * Size itself when the image has it; when Size is empty, the image's size if the model offers it.
+ * Every mismatch fails here, before the paid request. `model` is the catalogue's entry;
+ * `unknownMustMatch` holds a model it does not know to the same rule (node versions 1 and 2), or
+ * sends its Size as given.
  */
 export function sizeForReference(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
+	scope: InputScope,
 	modelName: string,
+	model: VideoModel | undefined,
+	unknownMustMatch: boolean,
 	size: string | undefined,
 	image: PixelSize | undefined,
 ): string | undefined {
-	const model = modelNamed(modelName);
-	if (!image || (model && !model.referenceMatchesSize)) return size;
+	const mustMatch = model ? model.referenceMatchesSize : unknownMustMatch;
+	if (!image || (model && !mustMatch)) return size;
 	const imageSize = sizeText(image);
-	if (size === imageSize || (size && !model)) return size;
+	if (size === imageSize || (size && !mustMatch)) return size;
+	const sizeLabel = scope.label('size');
 	if (size) {
-		throw inputError(
-			ctx,
-			itemIndex,
+		throw scope.badInput(
 			'size',
-			`the reference image is ${imageSize} but Size is ${size}`,
-			`${RESIZE_HINT} to ${size}, or set Size to ${imageSize} if the model offers it.`,
+			`the reference image is ${imageSize} but ${sizeLabel} is ${size}`,
+			`${RESIZE_HINT} to ${size}, or set ${sizeLabel} to ${imageSize} if the model offers it.`,
 		);
 	}
 	const offered = model?.sizes?.values;
 	if (!offered || offered.includes(imageSize)) return imageSize;
-	throw inputError(
-		ctx,
-		itemIndex,
+	throw scope.badInput(
 		'size',
-		`Size is empty and the reference image is ${imageSize}, which ${modelName} does not offer`,
-		`${RESIZE_HINT} to one of ${offered.join(', ')}, and set Size to it.`,
+		`${sizeLabel} is empty and the reference image is ${imageSize}, which ${modelName} does not offer`,
+		`${RESIZE_HINT} to one of ${offered.join(', ')}, and set ${sizeLabel} to it.`,
 	);
 }
 
@@ -155,29 +154,20 @@ const listed = (value: unknown, separator: RegExp) =>
  * many as the model takes. Checked before anything is paid for.
  */
 export function referenceSources(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-	modelName: string,
+	scope: InputScope,
+	model: VideoModel | undefined,
 	options: IDataObject,
 ): ReferenceSources {
 	const binaryFields = listed(options.referenceImageBinaryProperty, /,/);
 	const urls = listed(options.referenceImageUrl, /\r?\n/).map(
-		(url) => checkedUrl(ctx, itemIndex, URL_FIELD, url) as string,
+		(url) => checkedUrl(scope, URL_FIELD, url) as string,
 	);
 	if (binaryFields.length && urls.length) {
-		throw inputError(
-			ctx,
-			itemIndex,
-			URL_FIELD,
-			'give one reference image: a binary field or a URL, not both',
-		);
+		throw scope.badInput(URL_FIELD, 'give one reference image: a binary field or a URL, not both');
 	}
 	const count = binaryFields.length + urls.length;
-	const model = modelNamed(modelName);
 	if (model && count > model.maxReferences) {
-		throw inputError(
-			ctx,
-			itemIndex,
+		throw scope.badInput(
 			binaryFields.length ? BINARY_FIELD : URL_FIELD,
 			model.maxReferences
 				? `${model.name} takes at most ${model.maxReferences} reference ${model.maxReferences === 1 ? 'image' : 'images'}, not ${count}`
@@ -190,55 +180,47 @@ export function referenceSources(
 	return { binaryFields, urls };
 }
 
-export async function readReferenceBinary(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
+async function readReferenceBinary(
+	scope: InputScope,
 	propertyName: string,
 ): Promise<ReferenceImage> {
-	const binary = inputBinary(ctx, itemIndex, propertyName);
-	const bytes = await readBinary(ctx, binary, MAX_REFERENCE_IMAGE_BYTES);
-	if (bytes.length > MAX_REFERENCE_IMAGE_BYTES) throw tooLarge(ctx, itemIndex, BINARY_FIELD);
-	const mimeType = imageTypeOf(ctx, itemIndex, propertyName, binary, bytes);
+	const binary = inputBinary(scope, propertyName);
+	const bytes = await readBinary(scope, propertyName, binary, MAX_REFERENCE_IMAGE_BYTES);
+	if (bytes.length > MAX_REFERENCE_IMAGE_BYTES) throw tooLarge(scope, BINARY_FIELD);
+	const mimeType = imageTypeOf(scope, propertyName, binary, bytes);
 	return referenceImage(bytes, binary.fileName, mimeType);
 }
 
 /** Fetches a reference image from a URL, never sending the API key to another host. */
-export async function fetchReferenceImage(
-	ctx: IExecuteFunctions,
-	session: Session,
-	itemIndex: number,
-	url: string,
-): Promise<ReferenceImage> {
+async function fetchReferenceImage(scope: ItemScope, url: string): Promise<ReferenceImage> {
 	const { bytes, contentType } = await fetchBytes(
-		ctx,
-		session,
-		{ method: 'GET', url, action: 'Fetch reference image', itemIndex },
+		scope,
+		{
+			method: 'GET',
+			url,
+			action: 'Fetch reference image',
+			words: {
+				notFound: 'Check the Reference Image URL.',
+				link: 'The image host refused the URL: check that it is public and still valid.',
+			},
+		},
 		MAX_REFERENCE_IMAGE_BYTES,
 	);
-	if (bytes.length > MAX_REFERENCE_IMAGE_BYTES) throw tooLarge(ctx, itemIndex, URL_FIELD);
+	if (bytes.length > MAX_REFERENCE_IMAGE_BYTES) throw tooLarge(scope, URL_FIELD);
 	const mimeType = sniffImageType(bytes);
 	if (!mimeType) {
-		throw inputError(
-			ctx,
-			itemIndex,
-			URL_FIELD,
-			`${url} is not an image (${contentType || 'unknown type'})`,
-		);
+		throw scope.badInput(URL_FIELD, `${url} is not an image (${contentType || 'unknown type'})`);
 	}
 	return referenceImage(bytes, new URL(url).pathname.split('/').pop(), mimeType);
 }
 
 /** Every reference image of an item, in upload order, read once its paid request's turn has come. */
 export async function readReferences(
-	ctx: IExecuteFunctions,
-	session: Session,
-	itemIndex: number,
+	scope: ItemScope,
 	sources: ReferenceSources,
 ): Promise<ReferenceImage[]> {
 	const images: ReferenceImage[] = [];
-	for (const url of sources.urls)
-		images.push(await fetchReferenceImage(ctx, session, itemIndex, url));
-	for (const field of sources.binaryFields)
-		images.push(await readReferenceBinary(ctx, itemIndex, field));
+	for (const url of sources.urls) images.push(await fetchReferenceImage(scope, url));
+	for (const field of sources.binaryFields) images.push(await readReferenceBinary(scope, field));
 	return images;
 }

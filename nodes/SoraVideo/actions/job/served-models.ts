@@ -1,9 +1,7 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
-
 import { isModelUnavailableError } from '../../transport';
 import type { Session } from '../../transport/session';
-import { operationError } from '../../utils/errors';
 import { VIDEO_MODELS, isVideoModel } from '../../utils/models';
+import type { RunItem } from '../run/item';
 
 const SHOWN_MODELS = 30;
 
@@ -22,28 +20,17 @@ async function servedVideoModels(session: Session): Promise<string[] | undefined
 	return [...new Set(ids)].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
 }
 
-async function unavailableModelError(
-	ctx: IExecuteFunctions,
-	session: Session,
-	model: string,
-	answer: Error,
-	itemIndex: number,
-) {
-	const served = await servedVideoModels(session);
+async function unavailableModelError(scope: RunItem, model: string, answer: Error) {
+	const served = await servedVideoModels(scope.session);
 	const more = served && served.length > SHOWN_MODELS ? ', …' : '';
 	const choices = !served
 		? 'The list of models this account serves could not be read (GET /v1/models).'
 		: served.length
 			? `Video models it serves: ${served.slice(0, SHOWN_MODELS).join(', ')}${more}. Choose one of them as Model.`
 			: 'It lists no video models.';
-	return operationError(
-		ctx,
-		itemIndex,
+	return scope.fail(
 		`The model ${model} is not served by this CometAPI account or relay (${answer.message})`,
-		{
-			secret: session.secret,
-			description: `Nothing was started and nothing was paid for. ${choices}`,
-		},
+		{ description: `Nothing was started and nothing was paid for. ${choices}` },
 	);
 }
 
@@ -53,10 +40,8 @@ async function unavailableModelError(
  * serve: nothing was started, so nothing is paid or sent again.
  */
 export async function withServedModel<T>(
-	ctx: IExecuteFunctions,
-	session: Session,
+	scope: RunItem,
 	model: string,
-	itemIndex: number,
 	request: () => Promise<T>,
 ): Promise<T> {
 	const outcome = await request().then(
@@ -65,5 +50,5 @@ export async function withServedModel<T>(
 	);
 	if ('value' in outcome) return outcome.value;
 	if (!isModelUnavailableError(outcome.error)) throw outcome.error;
-	throw await unavailableModelError(ctx, session, model, outcome.error, itemIndex);
+	throw await unavailableModelError(scope, model, outcome.error);
 }

@@ -1,12 +1,10 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
-
-import type { Session } from '../../transport/session';
 import type { Video } from '../../transport/videos';
 import { retrieveVideo } from '../../transport/videos';
-import { cancelledError, operationError } from '../../utils/errors';
+import { continueWithRetrieve } from '../../utils/error-texts';
 import { pause } from '../../utils/pause';
 import { nextCheckDelayMs, recordCheck, startSchedule } from '../../utils/poll-schedule';
-import type { WaitSettings } from './wait-settings';
+import type { RunItem } from '../run/item';
+import type { WaitSettings } from '../run/limits';
 
 const COMPLETED = new Set(['completed', 'succeeded', 'success', 'complete', 'done']);
 const FAILED = new Set([
@@ -31,11 +29,6 @@ export function phaseOf(status: unknown): Phase {
 	return 'running';
 }
 
-/** How to pick up a paid job after any wait error: the one way every such error names. */
-export function continueWithRetrieve(videoId: string): string {
-	return `Continue with Retrieve with wait, video id ${videoId}.`;
-}
-
 function describeProgress(video: Video): string {
 	const progress = typeof video.progress === 'number' ? `, ${video.progress}% done` : '';
 	return `last status "${video.status}"${progress}`;
@@ -49,66 +42,41 @@ function failureReason(error: Video['error']): string {
 	return error.code ? `${message} (${error.code})` : message;
 }
 
-function jobFailed(ctx: IExecuteFunctions, session: Session, video: Video, itemIndex: number) {
-	const reason = failureReason(video.error);
-	return operationError(ctx, itemIndex, `Video ${video.id} failed: ${reason}`, {
+function jobFailed(scope: RunItem, video: Video) {
+	return scope.fail(`Video ${video.id} failed: ${failureReason(video.error)}`, {
 		videoId: video.id,
-		secret: session.secret,
 		description:
 			'The provider ended the job without a video. Change the prompt or reference and create a new one.',
 	});
 }
 
-function timedOut(
-	ctx: IExecuteFunctions,
-	session: Session,
-	video: Video,
-	waitedMs: number,
-	cappedByWorkflow: boolean,
-	itemIndex: number,
-) {
+function timedOut(scope: RunItem, video: Video, waitedMs: number, cappedByWorkflow: boolean) {
 	const remedy = cappedByWorkflow
 		? "The workflow's own timeout (Workflow Settings) would stop the execution next, so the node ended its wait first. Set On Timeout to Output the Unfinished Job to hand it to a Wait node instead."
 		: 'Or raise the Timeout option, or set On Timeout to Output the Unfinished Job to hand it to a Wait node.';
-	return operationError(
-		ctx,
-		itemIndex,
+	return scope.fail(
 		`Video ${video.id} was not finished after ${Math.round(waitedMs / 100) / 10} s: ${describeProgress(video)}`,
 		{
 			videoId: video.id,
-			secret: session.secret,
 			description: `The job goes on at the provider and is paid for. ${continueWithRetrieve(video.id)} ${remedy}`,
 		},
 	);
 }
 
 /** Status checks kept failing after their retries; the job itself may well finish. */
-function lostTrack(
-	ctx: IExecuteFunctions,
-	session: Session,
-	video: Video,
-	error: Error,
-	itemIndex: number,
-) {
+function lostTrack(scope: RunItem, video: Video, error: Error) {
 	const detail = (error as { description?: string }).description;
-	return operationError(
-		ctx,
-		itemIndex,
-		`Lost track of video ${video.id} while waiting: ${error.message}`,
-		{
-			videoId: video.id,
-			secret: session.secret,
-			description:
-				`Status checks kept failing (${describeProgress(video)}). The job goes on at the provider and may finish. ` +
-				`${continueWithRetrieve(video.id)}${detail ? ` ${detail}` : ''}`,
-		},
-	);
+	return scope.fail(`Lost track of video ${video.id} while waiting: ${error.message}`, {
+		videoId: video.id,
+		description:
+			`Status checks kept failing (${describeProgress(video)}). The job goes on at the provider and may finish. ` +
+			`${continueWithRetrieve(video.id)}${detail ? ` ${detail}` : ''}`,
+	});
 }
 
-function cancelled(ctx: IExecuteFunctions, session: Session, video: Video, itemIndex: number) {
-	return cancelledError(ctx, itemIndex, `Stopped waiting for video ${video.id}`, {
+function stoppedWaiting(scope: RunItem, video: Video) {
+	return scope.cancelled(`Stopped waiting for video ${video.id}`, {
 		videoId: video.id,
-		secret: session.secret,
 		resume: `The job goes on at the provider. ${continueWithRetrieve(video.id)}`,
 	});
 }
@@ -116,42 +84,38 @@ function cancelled(ctx: IExecuteFunctions, session: Session, video: Video, itemI
 /**
  * Polls until the job is completed or failed, when the poll schedule says to look (at most one
  * Poll Interval apart, or later when the server asks for it), none after a terminal status. At the
- * time-out it fails with the video id, or (On Timeout: Output the Unfinished Job) hands the job
- * back as it last was.
+ * time-out (or in time before the workflow's own timeout) it fails with the video id, or (On
+ * Timeout: Output the Unfinished Job) hands the job back as it last was.
  */
 export async function waitForVideo(
-	ctx: IExecuteFunctions,
-	session: Session,
+	scope: RunItem,
 	started: Video,
 	settings: WaitSettings,
-	itemIndex: number,
 ): Promise<Video> {
+	const { session } = scope;
 	const startedMs = Date.now();
 	const ownDeadline = startedMs + settings.timeoutMs;
-	// the node must end (and be saved) before the workflow's own timeout stops the execution
-	const deadline = Math.min(ownDeadline, session.waitDeadlineMs ?? ownDeadline);
-	let schedule = startSchedule(settings.pollIntervalMs, Date.now(), started);
+	const deadline = Math.min(ownDeadline, settings.latestEndMs ?? ownDeadline);
+	let schedule = startSchedule(settings.pollIntervalMs, startedMs, started);
 	let video = started;
 	let serverAskedMs: number | undefined;
 	while (phaseOf(video.status) === 'running') {
 		const now = Date.now();
 		if (deadline - now <= 0) {
 			if (settings.onTimeout === 'outputJob') return video;
-			throw timedOut(ctx, session, video, deadline - startedMs, deadline < ownDeadline, itemIndex);
+			throw timedOut(scope, video, deadline - startedMs, deadline < ownDeadline);
 		}
 		const waitMs = nextCheckDelayMs(schedule, now, deadline, serverAskedMs);
-		if (!(await pause(waitMs, session.signal))) throw cancelled(ctx, session, video, itemIndex);
-		const retrieved = await retrieveVideo(ctx, session, video.id, itemIndex).catch(
-			(error: Error) => error,
-		);
+		if (!(await pause(waitMs, session.signal))) throw stoppedWaiting(scope, video);
+		const retrieved = await retrieveVideo(scope, video.id).catch((error: Error) => error);
 		if (retrieved instanceof Error) {
-			if (session.signal?.aborted) throw cancelled(ctx, session, video, itemIndex);
-			throw lostTrack(ctx, session, video, retrieved, itemIndex);
+			if (session.signal?.aborted) throw stoppedWaiting(scope, video);
+			throw lostTrack(scope, video, retrieved);
 		}
 		video = { ...retrieved.video, id: retrieved.video.id ?? video.id };
 		schedule = recordCheck(schedule, Date.now(), video);
 		serverAskedMs = retrieved.pollAfterMs;
 	}
-	if (phaseOf(video.status) === 'failed') throw jobFailed(ctx, session, video, itemIndex);
+	if (phaseOf(video.status) === 'failed') throw jobFailed(scope, video);
 	return video;
 }

@@ -1,10 +1,7 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
+import type { HttpAnswer } from '../../transport';
+import { checkedHttpUrl, readText } from '../../transport';
 import type { ChatAnswer } from '../../transport/chat-stream';
 import {
 	ChatStreamError,
@@ -13,19 +10,17 @@ import {
 	readChatStream,
 } from '../../transport/chat-stream';
 import { downloadToBinary } from '../../transport/download';
-import type { HttpAnswer } from '../../transport';
-import { checkedHttpUrl, readText } from '../../transport';
 import { headerValue } from '../../transport/retry';
-import type { Session } from '../../transport/session';
+import type { InputScope } from '../../transport/scope';
 import { startChat } from '../../transport/videos';
-import { apiError, cancelledError, connectionError, operationError } from '../../utils/errors';
+import { CHAT_MAY_BE_CHARGED } from '../../utils/error-texts';
 import { CHAT_MODELS } from '../../utils/models';
 import { checkedUrl, requiredText } from '../../utils/validation';
-import { outputItem } from '../job/finish';
 import { withServedModel } from '../job/served-models';
-import type { VideoOperation } from '../node.type';
-import { runsAsTool } from '../tool';
+import type { RunItem } from '../run/item';
+import { outputItem } from '../run/item';
 import { binaryPropertyField, operationDescription, promptField } from './fields';
+import type { VideoOperation } from './node.type';
 
 const MAX_JSON_ANSWER = 10 * 1024 * 1024;
 
@@ -70,6 +65,9 @@ const properties: INodeProperties[] = [
 
 export const description = operationDescription(option, properties);
 
+export const toolTexts =
+	'Makes a video with Sora in one chat-format request from a text prompt; ask for the duration in the prompt. Each call starts one paid render and takes minutes. Returns id, model and video_url (a link to the MP4). Never the video file.';
+
 export interface ChatInput {
 	model: string;
 	prompt: string;
@@ -77,21 +75,15 @@ export interface ChatInput {
 	binaryPropertyName: string;
 }
 
-export async function parse(this: IExecuteFunctions, itemIndex: number): Promise<ChatInput> {
+export async function parse(scope: InputScope): Promise<ChatInput> {
 	return {
-		model: requiredText(this, itemIndex, 'model', this.getNodeParameter('model', itemIndex)),
-		prompt: requiredText(this, itemIndex, 'prompt', this.getNodeParameter('prompt', itemIndex, '')),
-		imageUrl: checkedUrl(
-			this,
-			itemIndex,
-			'imageUrl',
-			this.getNodeParameter('imageUrl', itemIndex, ''),
-		),
+		model: requiredText(scope, 'model', scope.parameter('model')),
+		prompt: requiredText(scope, 'prompt', scope.parameter('prompt', '')),
+		imageUrl: checkedUrl(scope, 'imageUrl', scope.parameter('imageUrl', '')),
 		binaryPropertyName: requiredText(
-			this,
-			itemIndex,
+			scope,
 			'binaryPropertyName',
-			this.getNodeParameter('binaryPropertyName', itemIndex, 'data'),
+			scope.parameter('binaryPropertyName', 'data'),
 		),
 	};
 }
@@ -102,13 +94,12 @@ function requestBody(input: ChatInput): IDataObject {
 	return { model: input.model, stream: true, messages: [{ role: 'user', content }] };
 }
 
-async function readAnswer(
-	ctx: IExecuteFunctions,
-	session: Session,
-	answer: HttpAnswer,
-	itemIndex: number,
-): Promise<ChatAnswer> {
-	const action = 'Chat generation';
+const ACTION = 'Chat generation';
+
+/** Every failure after the chat request was answered: it may have been paid for. */
+const PAID = CHAT_MAY_BE_CHARGED;
+
+async function readAnswer(scope: RunItem, answer: HttpAnswer): Promise<ChatAnswer> {
 	const contentType = headerValue(answer.headers, 'content-type') ?? '';
 	try {
 		if (/event-stream/i.test(contentType)) {
@@ -117,26 +108,20 @@ async function readAnswer(
 		return readChatJson(await readText(answer.body, MAX_JSON_ANSWER));
 	} catch (error) {
 		if (error instanceof ChatStreamError) {
-			throw apiError(ctx, session.secret, {
+			throw scope.apiFailed({
 				status: answer.statusCode,
 				body: { error: { message: error.message } },
-				action,
-				itemIndex,
+				action: ACTION,
+				hints: [PAID],
 			});
 		}
 		if (error instanceof SyntaxError) {
-			throw operationError(
-				ctx,
-				itemIndex,
-				`${action} failed: the answer was neither events nor JSON`,
-				{
-					secret: session.secret,
-				},
-			);
+			throw scope.fail(`${ACTION} failed: the answer was neither events nor JSON`, {
+				description: PAID,
+			});
 		}
-		throw connectionError(ctx, session.secret, {
-			action,
-			itemIndex,
+		throw scope.connectionFailed({
+			action: ACTION,
 			cause: 'the answer broke off before it was complete',
 			hint: 'The generation was paid for and was not started again. Try the item later, or use Create, which can be resumed by video ID.',
 		});
@@ -148,32 +133,28 @@ function fileNameFor(url: string, answer: ChatAnswer): string {
 	return last && /\.\w+$/.test(last) ? last : `${answer.id ?? 'chat-video'}.mp4`;
 }
 
-export async function execute(
-	this: IExecuteFunctions,
-	input: ChatInput,
-	itemIndex: number,
-	session: Session,
-): Promise<INodeExecutionData[]> {
+export async function execute(scope: RunItem, input: ChatInput): Promise<INodeExecutionData[]> {
 	const response = await withServedModel(
-		this,
-		session,
+		scope,
 		input.model,
-		itemIndex,
-		async () => await startChat(this, session, requestBody(input), itemIndex),
+		async () => await startChat(scope, requestBody(input)),
 	);
-	const answer = await readAnswer(this, session, response, itemIndex);
+	const answer = await readAnswer(scope, response);
 	const found = lastVideoUrl(answer.content);
 	if (!found) {
 		const tail = answer.content.trim().slice(-300);
-		throw operationError(this, itemIndex, 'Chat generation gave no video link', {
-			secret: session.secret,
-			description: tail ? `The answer ended with: "${tail}"` : 'The answer was empty.',
+		throw scope.fail(`${ACTION} gave no video link`, {
+			description: `${tail ? `The answer ended with: "${tail}".` : 'The answer was empty.'} ${PAID}`,
 		});
 	}
-	const videoUrl = checkedHttpUrl(this, session, found, {
+	const download = {
 		action: 'Download chat video',
-		itemIndex,
-	});
+		words: {
+			notFound: 'The chat answer linked a video that is not there.',
+			link: 'The file host refused the link: it may have expired.',
+		},
+	};
+	const videoUrl = checkedHttpUrl(scope, found, download);
 	const fileName = fileNameFor(videoUrl, answer);
 	const json: IDataObject = {
 		content: answer.content,
@@ -183,17 +164,15 @@ export async function execute(
 		finishReason: answer.finishReason ?? null,
 	};
 	// as a tool the link is the answer: n8n never hands a file to the model
-	if (runsAsTool(this)) return [outputItem(json)];
+	if (scope.asTool) return [outputItem(json)];
 	const stored = await downloadToBinary(
-		this,
-		session,
-		{ method: 'GET', url: videoUrl, action: 'Download chat video', itemIndex },
+		scope,
+		{ method: 'GET', url: videoUrl, ...download },
 		{ fileName, mimeType: 'video/mp4' },
 	).catch((error: Error) => error);
 	if (stored instanceof Error) {
-		if (session.signal?.aborted) {
-			throw cancelledError(this, itemIndex, 'Download chat video stopped', {
-				secret: session.secret,
+		if (scope.session.signal?.aborted) {
+			throw scope.cancelled('Download chat video stopped', {
 				resume: `The video is at ${videoUrl}`,
 			});
 		}

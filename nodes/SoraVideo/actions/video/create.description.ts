@@ -8,7 +8,7 @@ import {
 	durationValues,
 	modelsSharing,
 } from '../../utils/models';
-import type { VideoOperation } from '../node.type';
+import type { VideoOperation } from './node.type';
 import {
 	operationDescription,
 	optionsField,

@@ -1,24 +1,24 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import type { Session } from '../../transport/session';
 import type { MultipartBody } from '../../transport/multipart';
 import { encodeMultipart } from '../../transport/multipart';
+import type { InputScope } from '../../transport/scope';
 import { createVideo } from '../../transport/videos';
-import { inputError } from '../../utils/errors';
 import { imageSizeOf } from '../../utils/media';
+import type { VideoModel } from '../../utils/models';
+import { FIRST_MODELS, modelNamed } from '../../utils/models';
 import type { Shot } from '../../utils/storyboard';
 import { storyboardPrompt, totalDuration } from '../../utils/storyboard';
 import {
 	checkedChoice,
+	checkedPixelSize,
 	checkedSeconds,
 	checkedSize,
 	checkedUrl,
 	requiredText,
 } from '../../utils/validation';
 import { finishJob } from '../job/finish';
-import type { JobRequest } from '../job/reconcile';
-import { resendAllowed, startJob } from '../job/reconcile';
-import { withServedModel } from '../job/served-models';
+import type { JobRequest } from '../job/lost-job';
 import type { ReferenceImage, ReferenceSources } from '../job/reference';
 import {
 	checkReferenceBinary,
@@ -26,12 +26,23 @@ import {
 	referenceSources,
 	sizeForReference,
 } from '../job/reference';
-import type { WaitSettings } from '../job/wait-settings';
-import { readOptions, readWaitSettings } from '../job/wait-settings';
+import { withServedModel } from '../job/served-models';
+import { resendAllowed, startJob } from '../job/start';
+import type { RunItem } from '../run/item';
+import type { WaitSettings } from '../run/limits';
+import { readWaitSettings } from '../run/limits';
+import { TOOL_WORDS } from './fields';
 
 export { description, option } from './create.description';
 
-export const setsRequestLimits = true;
+const MODELS =
+	'Model: veo3.1-fast unless the user names another: veo3.1 (Google Veo), doubao-seedance-2-0 (Seedance, also from images), wan2.6, viduq3, happyhorse-1.0, omni-fast, sora-2 (Sora may be retired).';
+const { paidRender, renderTime, returns } = TOOL_WORDS;
+
+export const toolTexts = {
+	waits: `Makes a video from a text prompt and waits until it is finished. ${MODELS} ${paidRender} ${renderTime} A failed render returns an error with the reason. ${returns}`,
+	returnsAtOnce: `Starts a video render from a text prompt and returns at once with status "queued". ${MODELS} ${paidRender} ${renderTime} Check it later by its id with a tool that retrieves videos. ${returns}`,
+};
 
 export interface CreateInput {
 	fields: Record<string, string>;
@@ -41,35 +52,53 @@ export interface CreateInput {
 	resend: boolean;
 }
 
-function readShots(ctx: IExecuteFunctions, itemIndex: number, options: IDataObject): Shot[] {
+/**
+ * What each node version checks. Versions 1 and 2 keep 0.2.0's checks, so saved workflows run as
+ * before: the Sora models' durations, a Size in WIDTHxHEIGHT form, a reference image at the Size
+ * for any model. Version 3 checks every model of the catalogue against what it takes, and passes
+ * a model it does not know unchecked.
+ */
+interface Rules {
+	model(name: string): VideoModel | undefined;
+	size(scope: InputScope, model: VideoModel | undefined, value: unknown): string | undefined;
+	unknownReferenceMatchesSize: boolean;
+}
+
+const FIRST_RULES: Rules = {
+	model: (name) => FIRST_MODELS.find((model) => model.name === name.trim().toLowerCase()),
+	size: (scope, _model, value) => checkedPixelSize(scope, value),
+	unknownReferenceMatchesSize: true,
+};
+
+const CURRENT_RULES: Rules = {
+	model: modelNamed,
+	size: checkedSize,
+	unknownReferenceMatchesSize: false,
+};
+
+const rulesOf = (scope: InputScope) =>
+	scope.ctx.getNode().typeVersion >= 3 ? CURRENT_RULES : FIRST_RULES;
+
+function readShots(scope: InputScope, options: IDataObject): Shot[] {
 	const rows = ((options.storyboard as IDataObject | undefined)?.shots ?? []) as IDataObject[];
 	return rows.map((row, index) => {
-		const field = `options.storyboard.shots[${index}]`;
+		const path = `options.storyboard.shots[${index}]`;
 		const duration = Number(row.duration);
 		if (!Number.isFinite(duration) || duration <= 0) {
-			throw inputError(
-				ctx,
-				itemIndex,
-				`${field}.duration`,
+			throw scope.badInput(
+				`${path}.duration`,
 				`${String(row.duration)} is not a positive duration`,
 			);
 		}
-		return { duration, scene: requiredText(ctx, itemIndex, `${field}.scene`, row.scene) };
+		return { duration, scene: requiredText(scope, `${path}.scene`, row.scene) };
 	});
 }
 
-function checkStoryboardLength(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-	shots: Shot[],
-	seconds?: string,
-) {
+function checkStoryboardLength(scope: InputScope, shots: Shot[], seconds?: string) {
 	if (!shots.length || seconds === undefined) return;
 	const total = totalDuration(shots);
 	if (Math.abs(total - Number(seconds)) > 0.01) {
-		throw inputError(
-			ctx,
-			itemIndex,
+		throw scope.badInput(
 			'options.storyboard',
 			`the shots add up to ${Number(total.toFixed(3))} s but the duration is ${seconds} s`,
 			'Make the shot durations add up to the chosen duration.',
@@ -77,17 +106,15 @@ function checkStoryboardLength(
 	}
 }
 
-function readCharacter(ctx: IExecuteFunctions, itemIndex: number, options: IDataObject) {
+function readCharacter(scope: InputScope, options: IDataObject) {
 	const fields: Record<string, string> = {};
-	const url = checkedUrl(ctx, itemIndex, 'options.characterUrl', options.characterUrl);
+	const url = checkedUrl(scope, 'options.characterUrl', options.characterUrl);
 	if (url) fields.character_url = url;
 	const timestamps = String(options.characterTimestamps ?? '').replace(/\s+/g, '');
 	if (timestamps) {
 		const match = /^(\d+(?:\.\d+)?),(\d+(?:\.\d+)?)$/.exec(timestamps);
 		if (!match || Number(match[1]) >= Number(match[2])) {
-			throw inputError(
-				ctx,
-				itemIndex,
+			throw scope.badInput(
 				'options.characterTimestamps',
 				`"${timestamps}" is not "start,end" in seconds with start before end`,
 			);
@@ -97,88 +124,69 @@ function readCharacter(ctx: IExecuteFunctions, itemIndex: number, options: IData
 	return fields;
 }
 
-/** The multipart text fields of a create, each checked against the model where the catalogue knows it. */
-function frameFields(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-	model: string,
-): Record<string, string | undefined> {
-	const read = (name: string) => ctx.getNodeParameter(name, itemIndex, '');
-	return {
-		resolution: checkedChoice(
-			ctx,
-			itemIndex,
-			'resolution',
-			model,
-			(m) => m.resolutions,
-			read('resolution'),
-		),
-		aspect_ratio: checkedChoice(
-			ctx,
-			itemIndex,
-			'aspectRatio',
-			model,
-			(m) => m.aspectRatios,
-			read('aspectRatio'),
-		),
-	};
-}
-
 const present = (fields: Record<string, string | undefined>) =>
 	Object.fromEntries(Object.entries(fields).filter(([, value]) => value)) as Record<string, string>;
 
-export async function parse(this: IExecuteFunctions, itemIndex: number): Promise<CreateInput> {
-	const model = requiredText(this, itemIndex, 'model', this.getNodeParameter('model', itemIndex));
-	const options = readOptions(this, itemIndex);
-	const shots = readShots(this, itemIndex, options);
-	const prompt = shots.length
-		? storyboardPrompt(shots)
-		: requiredText(this, itemIndex, 'prompt', this.getNodeParameter('prompt', itemIndex, ''));
-	const seconds = checkedSeconds(
-		this,
-		itemIndex,
-		model,
-		this.getNodeParameter('seconds', itemIndex, ''),
-	);
-	checkStoryboardLength(this, itemIndex, shots, seconds);
-	const size = checkedSize(this, itemIndex, model, this.getNodeParameter('size', itemIndex, ''));
-	const references = referenceSources(this, itemIndex, model, options);
-	const imageSizes = [];
-	for (const field of references.binaryFields) {
-		imageSizes.push(await checkReferenceBinary(this, itemIndex, field));
-	}
-	return {
-		fields: present({
-			model,
-			prompt,
-			...readCharacter(this, itemIndex, options),
-			seconds,
-			size: sizeForReference(this, itemIndex, model, size, onlyOne(imageSizes)),
-			...frameFields(this, itemIndex, model),
-		}),
-		references,
-		wait: readWaitSettings(this, itemIndex),
-		resend: resendAllowed(this, itemIndex),
-	};
-}
-
 /** A Size follows the reference image only where there is exactly one. */
 const onlyOne = <T>(values: T[]): T | undefined => (values.length === 1 ? values[0] : undefined);
+
+export async function parse(scope: InputScope): Promise<CreateInput> {
+	const rules = rulesOf(scope);
+	const name = requiredText(scope, 'model', scope.parameter('model'));
+	const model = rules.model(name);
+	const options = scope.options();
+	const shots = readShots(scope, options);
+	const prompt = shots.length
+		? storyboardPrompt(shots)
+		: requiredText(scope, 'prompt', scope.parameter('prompt', ''));
+	const seconds = checkedSeconds(scope, name, model, scope.parameter('seconds', ''));
+	checkStoryboardLength(scope, shots, seconds);
+	const size = rules.size(scope, model, scope.parameter('size', ''));
+	const references = referenceSources(scope, model, options);
+	const imageSizes = [];
+	for (const field of references.binaryFields) {
+		imageSizes.push(await checkReferenceBinary(scope, field));
+	}
+	const choice = (path: string, of: (m: VideoModel) => VideoModel['resolutions']) =>
+		checkedChoice(scope, path, model, of, scope.parameter(path, ''));
+	return {
+		fields: present({
+			model: name,
+			prompt,
+			...readCharacter(scope, options),
+			seconds,
+			size: sizeForReference(
+				scope,
+				name,
+				model,
+				rules.unknownReferenceMatchesSize,
+				size,
+				onlyOne(imageSizes),
+			),
+			resolution: choice('resolution', (m) => m.resolutions),
+			aspect_ratio: choice('aspectRatio', (m) => m.aspectRatios),
+		}),
+		references,
+		wait: readWaitSettings(scope),
+		resend: resendAllowed(scope),
+	};
+}
 
 /**
  * The form of a create. A reference from a URL is fetched only now, so its size is checked here,
  * still before the paid request is sent.
  */
 function createForm(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
+	scope: RunItem,
 	fields: Record<string, string>,
 	images: ReferenceImage[],
 ): MultipartBody {
+	const rules = rulesOf(scope);
 	const size = sizeForReference(
-		ctx,
-		itemIndex,
+		scope,
 		fields.model,
+		rules.model(fields.model),
+		rules.unknownReferenceMatchesSize,
 		fields.size,
 		onlyOne(images.map((image) => imageSizeOf(image.bytes))),
 	);
@@ -191,20 +199,10 @@ function createForm(
 	return encodeMultipart(size ? { ...fields, size } : fields, files);
 }
 
-export async function execute(
-	this: IExecuteFunctions,
-	input: CreateInput,
-	itemIndex: number,
-	session: Session,
-): Promise<INodeExecutionData[]> {
-	const buildForm = async () =>
-		createForm(
-			this,
-			itemIndex,
-			input.fields,
-			await readReferences(this, session, itemIndex, input.references),
-		);
+export async function execute(scope: RunItem, input: CreateInput): Promise<INodeExecutionData[]> {
 	const { fields } = input;
+	const buildForm = async () =>
+		createForm(scope, fields, await readReferences(scope, input.references));
 	const request: JobRequest = {
 		kind: 'create',
 		prompt: fields.prompt,
@@ -213,19 +211,10 @@ export async function execute(
 		size: fields.size,
 	};
 	const { video, recovered } = await withServedModel(
-		this,
-		session,
+		scope,
 		fields.model,
-		itemIndex,
 		async () =>
-			await startJob(
-				this,
-				session,
-				request,
-				async () => await createVideo(this, session, buildForm, itemIndex),
-				itemIndex,
-				input.resend,
-			),
+			await startJob(scope, request, async () => await createVideo(scope, buildForm), input.resend),
 	);
-	return await finishJob(this, session, video, input.wait, itemIndex, recovered);
+	return await finishJob(scope, video, input.wait, recovered);
 }

@@ -1,11 +1,10 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import type { Session } from '../../transport/session';
 import { deleteVideo } from '../../transport/videos';
-import { operationError } from '../../utils/errors';
-import { outputItem } from '../job/finish';
-import type { VideoOperation } from '../node.type';
+import type { RunItem } from '../run/item';
+import { outputItem } from '../run/item';
 import { operationDescription, parseVideoId, videoIdField } from './fields';
+import type { VideoOperation } from './node.type';
 
 export const option: VideoOperation<string>['option'] = {
 	name: 'Delete',
@@ -18,22 +17,15 @@ const properties: INodeProperties[] = [videoIdField('The video to delete, with a
 
 export const description = operationDescription(option, properties);
 
+export const toolTexts =
+	'Deletes a video and its files, by its id. This cannot be undone. Returns id and deleted.';
+
 export { parseVideoId as parse };
 
-export async function execute(
-	this: IExecuteFunctions,
-	videoId: string,
-	itemIndex: number,
-	session: Session,
-): Promise<INodeExecutionData[]> {
-	const answer = await deleteVideo(this, session, videoId, itemIndex);
+export async function execute(scope: RunItem, videoId: string): Promise<INodeExecutionData[]> {
+	const answer = await deleteVideo(scope, videoId);
 	if (answer?.deleted === false) {
-		throw operationError(
-			this,
-			itemIndex,
-			`Delete video failed (video ${videoId}): the API kept the video`,
-			{ videoId, secret: session.secret },
-		);
+		throw scope.fail(`Delete video failed (video ${videoId}): the API kept the video`, { videoId });
 	}
 	const id = typeof answer?.id === 'string' ? answer.id : videoId;
 	return [outputItem({ id, deleted: true })];

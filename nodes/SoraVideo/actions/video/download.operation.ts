@@ -1,14 +1,14 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import type { Session } from '../../transport/session';
+import type { InputScope } from '../../transport/scope';
 import type { Variant } from '../../transport/videos';
 import { VARIANTS, fileNameOf } from '../../transport/videos';
-import { inputError } from '../../utils/errors';
 import { requiredText } from '../../utils/validation';
-import { outputItem } from '../job/finish';
-import { downloadVideoById } from '../job/video-file';
-import type { VideoOperation } from '../node.type';
+import { downloadVideoById } from '../job/finish';
+import type { RunItem } from '../run/item';
+import { outputItem } from '../run/item';
 import { binaryPropertyField, operationDescription, parseVideoId, videoIdField } from './fields';
+import type { VideoOperation } from './node.type';
 
 export const option: VideoOperation<DownloadInput>['option'] = {
 	name: 'Download',
@@ -39,40 +39,35 @@ const properties: INodeProperties[] = [
 
 export const description = operationDescription(option, properties);
 
+export const toolTexts =
+	"Downloads a finished video's file (by its id) into the workflow. Starts no paid work. The file is not passed to you: returns id, variant and fileSize.";
+
 export interface DownloadInput {
 	videoId: string;
 	variant: Variant;
 	binaryPropertyName: string;
 }
 
-export async function parse(this: IExecuteFunctions, itemIndex: number): Promise<DownloadInput> {
-	const videoId = await parseVideoId.call(this, itemIndex);
-	const variant = String(this.getNodeParameter('variant', itemIndex, 'video'));
+export async function parse(scope: InputScope): Promise<DownloadInput> {
+	const videoId = await parseVideoId(scope);
+	const variant = String(scope.parameter('variant', 'video'));
 	if (!(variant in VARIANTS)) {
-		throw inputError(
-			this,
-			itemIndex,
+		throw scope.badInput(
 			'variant',
 			`"${variant}" is not a file of a video; use one of ${Object.keys(VARIANTS).join(', ')}`,
 		);
 	}
 	const binaryPropertyName = requiredText(
-		this,
-		itemIndex,
+		scope,
 		'binaryPropertyName',
-		this.getNodeParameter('binaryPropertyName', itemIndex, 'data'),
+		scope.parameter('binaryPropertyName', 'data'),
 	);
 	return { videoId, variant: variant as Variant, binaryPropertyName };
 }
 
-export async function execute(
-	this: IExecuteFunctions,
-	input: DownloadInput,
-	itemIndex: number,
-	session: Session,
-): Promise<INodeExecutionData[]> {
+export async function execute(scope: RunItem, input: DownloadInput): Promise<INodeExecutionData[]> {
 	const { videoId, variant } = input;
-	const { binary, bytes } = await downloadVideoById(this, session, videoId, variant, itemIndex);
+	const { binary, bytes } = await downloadVideoById(scope, videoId, variant);
 	const json = {
 		id: videoId,
 		variant,

@@ -1,18 +1,13 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import type { Session } from '../../transport/session';
+import type { InputScope } from '../../transport/scope';
 import type { Video } from '../../transport/videos';
 import { listVideos } from '../../transport/videos';
-import { inputError } from '../../utils/errors';
 import { checkedRange } from '../../utils/validation';
-import { outputItem } from '../job/finish';
-import type { VideoOperation } from '../node.type';
+import type { RunItem } from '../run/item';
+import { outputItem } from '../run/item';
 import { operationDescription } from './fields';
+import type { VideoOperation } from './node.type';
 
 export const option: VideoOperation<ListInput>['option'] = {
 	name: 'List',
@@ -56,43 +51,34 @@ const properties: INodeProperties[] = [
 
 export const description = operationDescription(option, properties);
 
+export const toolTexts =
+	'Lists your videos, newest first. Starts no paid work. Returns for each video: id, status, progress, seconds, size, model and expires_at.';
+
 export interface ListInput {
 	returnAll: boolean;
 	limit: number;
 	order: string;
 }
 
-export async function parse(this: IExecuteFunctions, itemIndex: number): Promise<ListInput> {
-	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
+export async function parse(scope: InputScope): Promise<ListInput> {
+	const returnAll = scope.parameter('returnAll', false) as boolean;
 	const limit = returnAll
 		? PAGE_SIZE
-		: checkedRange(
-				this,
-				itemIndex,
-				'limit',
-				this.getNodeParameter('limit', itemIndex, 50),
-				1,
-				PAGE_SIZE,
-			);
-	const order = String(this.getNodeParameter('order', itemIndex, 'desc'));
+		: checkedRange(scope, 'limit', scope.parameter('limit', 50), { min: 1, max: PAGE_SIZE });
+	const order = String(scope.parameter('order', 'desc'));
 	if (order !== 'asc' && order !== 'desc') {
-		throw inputError(this, itemIndex, 'order', `"${order}" is not an order; use asc or desc`);
+		throw scope.badInput('order', `"${order}" is not an order; use asc or desc`);
 	}
 	return { returnAll, limit, order };
 }
 
-export async function execute(
-	this: IExecuteFunctions,
-	input: ListInput,
-	itemIndex: number,
-	session: Session,
-): Promise<INodeExecutionData[]> {
+export async function execute(scope: RunItem, input: ListInput): Promise<INodeExecutionData[]> {
 	const videos: Video[] = [];
 	let after: string | undefined;
 	for (let page = 0; page < MAX_PAGES; page++) {
 		const query: IDataObject = { limit: input.limit, order: input.order };
 		if (after) query.after = after;
-		const answer = await listVideos(this, session, query, itemIndex);
+		const answer = await listVideos(scope, query);
 		const data = Array.isArray(answer?.data) ? answer.data : [];
 		videos.push(...data);
 		after = answer.last_id ?? data[data.length - 1]?.id;

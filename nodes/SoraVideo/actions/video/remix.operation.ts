@@ -1,17 +1,17 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import type { Session } from '../../transport/session';
+import type { InputScope } from '../../transport/scope';
 import { remixVideo, retrieveVideo } from '../../transport/videos';
-import { inputError } from '../../utils/errors';
 import { VIDEO_MODELS, modelNamed } from '../../utils/models';
 import { requiredText } from '../../utils/validation';
 import { finishJob } from '../job/finish';
-import { resendAllowed, startJob } from '../job/reconcile';
 import { withServedModel } from '../job/served-models';
-import type { WaitSettings } from '../job/wait-settings';
-import { readWaitSettings } from '../job/wait-settings';
-import type { VideoOperation } from '../node.type';
+import { resendAllowed, startJob } from '../job/start';
+import type { RunItem } from '../run/item';
+import type { WaitSettings } from '../run/limits';
+import { readWaitSettings } from '../run/limits';
 import {
+	TOOL_WORDS,
 	operationDescription,
 	optionsField,
 	paidRequestOptions,
@@ -23,12 +23,21 @@ import {
 	waitFields,
 	waitOptions,
 } from './fields';
+import type { VideoOperation } from './node.type';
 
 export const option: VideoOperation<RemixInput>['option'] = {
 	name: 'Remix',
 	value: 'remix',
 	action: 'Remix a video',
 	description: 'Change a finished video with a new prompt',
+};
+
+const { paidRender, renderTime, returns } = TOOL_WORDS;
+const SOURCE = 'a finished Sora 2 video (by its id; other models cannot be remixed)';
+
+export const toolTexts = {
+	waits: `Changes ${SOURCE} with a new prompt and waits until the new video is finished. ${paidRender} ${renderTime} ${returns}`,
+	returnsAtOnce: `Starts a remix of ${SOURCE} with a new prompt and returns at once with status "queued". ${paidRender} ${renderTime} ${returns}`,
 };
 
 const properties: INodeProperties[] = [
@@ -44,8 +53,6 @@ const properties: INodeProperties[] = [
 
 export const description = operationDescription(option, properties);
 
-export const setsRequestLimits = true;
-
 export interface RemixInput {
 	videoId: string;
 	prompt: string;
@@ -53,64 +60,45 @@ export interface RemixInput {
 	resend: boolean;
 }
 
-export async function parse(this: IExecuteFunctions, itemIndex: number): Promise<RemixInput> {
+export async function parse(scope: InputScope): Promise<RemixInput> {
 	return {
-		videoId: await parseVideoId.call(this, itemIndex),
-		prompt: requiredText(this, itemIndex, 'prompt', this.getNodeParameter('prompt', itemIndex, '')),
-		wait: readWaitSettings(this, itemIndex),
-		resend: resendAllowed(this, itemIndex),
+		videoId: await parseVideoId(scope),
+		prompt: requiredText(scope, 'prompt', scope.parameter('prompt', '')),
+		wait: readWaitSettings(scope),
+		resend: resendAllowed(scope),
 	};
 }
 
 const REMIXABLE = VIDEO_MODELS.filter((model) => model.remix).map((model) => model.name);
 
 /**
- * Only some families can be remixed (Sora 2): the source is looked up first (free), so a video of
- * any other family fails before the paid remix. A model the catalogue does not know goes ahead.
- * Gives the source's model, which the remix renders with.
+ * Only some families can be remixed (Sora 2): from node version 3 the source is looked up first
+ * (free), so a video of any other family fails before the paid remix; a model the catalogue does
+ * not know goes ahead. Gives the source's model, which the remix renders with. Versions 1 and 2
+ * send the remix as 0.2.0 did.
  */
-async function checkRemixable(
-	ctx: IExecuteFunctions,
-	session: Session,
-	videoId: string,
-	itemIndex: number,
-): Promise<string> {
-	const { video } = await retrieveVideo(ctx, session, videoId, itemIndex, {
-		action: 'Remix video',
-	});
+async function remixableModel(scope: RunItem, videoId: string): Promise<string | undefined> {
+	if (scope.ctx.getNode().typeVersion < 3) return undefined;
+	const { video } = await retrieveVideo(scope, videoId, { action: 'Remix video' });
 	const sourceModel = String(video.model ?? '');
 	const model = modelNamed(sourceModel);
 	if (!model || model.remix) return sourceModel;
-	throw inputError(
-		ctx,
-		itemIndex,
+	throw scope.badInput(
 		'videoId',
 		`video ${videoId} was made with ${model.name}, which cannot be remixed; Remix takes videos of ${REMIXABLE.join(' and ')}`,
 		'Nothing was paid for. To change this video, Create a new one with a changed prompt.',
 	);
 }
 
-export async function execute(
-	this: IExecuteFunctions,
-	input: RemixInput,
-	itemIndex: number,
-	session: Session,
-): Promise<INodeExecutionData[]> {
-	const model = await checkRemixable(this, session, input.videoId, itemIndex);
-	const { video, recovered } = await withServedModel(
-		this,
-		session,
-		model,
-		itemIndex,
-		async () =>
-			await startJob(
-				this,
-				session,
-				{ kind: 'remix', prompt: input.prompt, sourceVideoId: input.videoId },
-				async () => await remixVideo(this, session, input.videoId, input.prompt, itemIndex),
-				itemIndex,
-				input.resend,
-			),
-	);
-	return await finishJob(this, session, video, input.wait, itemIndex, recovered);
+export async function execute(scope: RunItem, input: RemixInput): Promise<INodeExecutionData[]> {
+	const model = await remixableModel(scope, input.videoId);
+	const start = async () =>
+		await startJob(
+			scope,
+			{ kind: 'remix', prompt: input.prompt, sourceVideoId: input.videoId },
+			async () => await remixVideo(scope, input.videoId, input.prompt),
+			input.resend,
+		);
+	const { video, recovered } = model ? await withServedModel(scope, model, start) : await start();
+	return await finishJob(scope, video, input.wait, recovered);
 }
