@@ -523,7 +523,8 @@ describe('GET /v1/models', () => {
 describe('list, delete and the CLI', () => {
 	test('list and delete work for every family', async () => {
 		const ids = [];
-		for (const model of ['sora-2', 'veo3.1', 'doubao-seedance-2-0', 'omni-fast']) ids.push((await create({ model, prompt: 'listed' })).body.id);
+		// queued long enough that the list still shows them queued on a loaded machine
+		for (const model of ['sora-2', 'veo3.1', 'doubao-seedance-2-0', 'omni-fast']) ids.push((await create({ model, prompt: 'listed [queued:60000] [render:60000]' })).body.id);
 		const list = await apiJson('/v1/videos?order=asc');
 		expect(list.data.map((/** @type {{id: string}} */ v) => v.id)).toEqual(ids);
 		expect(list.data[2]).toMatchObject({ task_id: ids[2], status: 'SUBMITTED' });
