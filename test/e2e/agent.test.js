@@ -153,10 +153,13 @@ describe.each(hostVersions())('n8n %s', (version) => {
 	const agent = agentWorkflow('soraAgentTool01', version);
 	const renderLater = longRenderExample('soraAgentLong01', 'Make a Sora video of a kite over a beach, then check whether it is ready.');
 	const veoLater = longRenderExample('soraAgentVeo0001', 'Make a Veo video of a lighthouse at night, then check whether it is ready.');
+	// the example's check waits at most 45 s, one chat turn; here 2 s, for a render that takes a minute
+	const stillRendering = longRenderExample('soraAgentLate001', 'Make a Veo video of a slow sunrise, then check whether it is ready.');
+	stillRendering.nodes.find((n) => n.name === 'Check Video').parameters.options.timeout = 2;
 	const seedanceAgent = agentWorkflow('soraAgentSeed001', version, { text: 'Make a Seedance video of a hot-air balloon over a canyon and tell me its id.', tool: familyTool() });
 	const anyModelAgent = agentWorkflow('soraAgentAny0001', version, { text: 'Make a video of a red tram in the snow and tell me its id.', tool: familyTool() });
 	const folder = e2e.useHostFolder(suite, version, {
-		workflows: [agent, renderLater, veoLater, seedanceAgent, anyModelAgent],
+		workflows: [agent, renderLater, veoLater, stillRendering, seedanceAgent, anyModelAgent],
 		credentials: () => [
 			e2e.cometCredential({ apiKey, baseUrl: suite.standIn.baseUrl }),
 			{ ...LLM_CREDENTIAL, type: 'openAiApi', data: { apiKey: LLM_KEY, url: `${llm.baseUrl}/v1`, header: false } },
@@ -275,6 +278,22 @@ describe.each(hostVersions())('n8n %s', (version) => {
 
 		expect(agentAnswer(result.run)).toContain(videoId);
 		expect(result.stdout + result.stderr).not.toContain(apiKey);
+	});
+
+	it('agent-long-render example: a check within one chat turn hands back a video still rendering as its status, not as an error', async () => {
+		const check = JSON.parse(JSON.stringify(stillRendering.nodes.find((n) => n.name === 'Check Video').parameters.options));
+		expect(loadExample('agent-long-render', 'x').nodes.find((n) => n.name === 'Check Video').parameters.options).toEqual({ pollInterval: 5, timeout: 45, onTimeout: 'outputJob' });
+		expect(check).toMatchObject({ timeout: 2, onTimeout: 'outputJob' });
+		const prompt = '[render:60000] a slow sunrise over the hills';
+		const { result, paid } = await runLongRender(stillRendering, 'execute agent-long-render (still rendering)', { model: 'veo3.1-fast', prompt, seconds: '4', size: '1280x720' });
+		expect(result.exitCode).toBe(0);
+		expect(paid).toHaveLength(1);
+		const videoId = paid[0].jobId;
+		const [, checked] = llm.toolMessages();
+		const [checkedItem] = expectCompact(version, 'check, still rendering', checked);
+		expect(checkedItem).toMatchObject({ id: videoId, status: expect.stringMatching(/^(queued|in_progress)$/) });
+		expect(checkedItem.error).toBeUndefined();
+		expect(agentAnswer(result.run)).toContain(videoId);
 	});
 
 	it('agent-long-render example, asked for a Veo video: the call carries veo3.1-fast (the default its description names), one paid Veo render, checked until finished', async () => {

@@ -26,7 +26,7 @@ export const option: VideoOperation<RetrieveInput>['option'] = {
 };
 
 export const toolTexts = {
-	waits: `Waits until a video (by its id) is finished, then returns it. Starts no paid work. Can take minutes while the video renders. ${TOOL_WORDS.returns}`,
+	waits: `Waits until a video (by its id) is finished, then returns it. Starts no paid work. Renders take minutes: a video still rendering when the wait ends comes back with its status (queued or in_progress), or as an error naming its id; check again later. ${TOOL_WORDS.returns}`,
 	returnsAtOnce: `Checks a video's status once, by its id, and returns at once. Starts no paid work. status is queued, in_progress, completed or failed (some models write SUBMITTED, IN_PROGRESS, SUCCESS, FAILED); progress runs from 0 to 100. ${TOOL_WORDS.returns}`,
 };
 
