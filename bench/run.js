@@ -75,8 +75,10 @@ const BIG_N = (config) => Math.max(...config.ns);
 
 /** Parallel Requests' default, read from the node's source (written once there). */
 function defaultParallelRequests() {
-	const source = fs.readFileSync(path.join(REPO_ROOT, 'nodes/SoraVideo/transport/session.ts'), 'utf8');
-	return Number((/DEFAULT_PARALLEL_REQUESTS = (\d+)/.exec(source) || [])[1]);
+	const source = fs.readFileSync(path.join(REPO_ROOT, 'nodes/SoraVideo/actions/run/limits.ts'), 'utf8');
+	const parallel = Number((/parallelRequests: \{[^}]*default: (\d+)/.exec(source) || [])[1]);
+	if (!Number.isInteger(parallel)) throw new Error('bench: the default of Parallel Requests was not found in actions/run/limits.ts');
+	return parallel;
 }
 const MB = 1024 * 1024;
 

@@ -397,7 +397,7 @@ function text(results) {
 	const out = [];
 	const { machine, settings } = results;
 	out.push('');
-	out.push(`Sora Video (CometAPI) vs n8n's OpenAI node (Video > Generate), against the local CometAPI stand-in`);
+	out.push(`CometAPI Video vs n8n's OpenAI node (Video > Generate), against the local CometAPI stand-in`);
 	out.push(`render time ${s1(settings.renderMs)} s per video (and ${settings.longRendersMs.map((ms) => `${s1(ms)} s`).join(', ')}); machine: ${machine.nproc} cores, ${machine.memTotalMB} MB, Node ${machine.node}; n8n ${Object.values(machine.n8n).join(', ')}`);
 	out.push(`load at start: ${machine.uptimeAtStart}`);
 	out.push(`load at end:   ${machine.uptimeAtEnd}`);

@@ -274,7 +274,7 @@ describe.each(hostVersions())('n8n %s', (version) => {
 		const offered = offeredTools(modelCalls[0].body);
 		expect(offered.Start_Video_Render.description).toMatch(/returns at once with status "queued"/);
 		expect(offered.Check_Video.description).toMatch(/Waits until a video/);
-		expect(offered.Start_Video_Render.parameters.required.sort()).toEqual(['prompt', 'seconds', 'size']);
+		expect(offered.Start_Video_Render.parameters.required.sort()).toEqual(['prompt', 'seconds']);
 
 		expect(agentAnswer(result.run)).toContain(videoId);
 		expect(result.stdout + result.stderr).not.toContain(apiKey);
