@@ -17,6 +17,7 @@ module.exports = {
 	...require('./cli'), // DEFAULT_CLI_TIMEOUT_MS, runN8nCli, importCredentials, importWorkflow, activateWorkflow, executeWorkflow, ...
 	...require('./run-data'), // parseExecuteOutput, nodeOutput, nodeError, executionError, nodesThatRan, binaryDataRoots, readBinary
 	...require('./server'), // startN8n
+	...require('./executions'), // readExecutions, toStoredExecutions, EXECUTION_COLUMNS, EXECUTIONS_FROM
 	...require('./timings'), // createTimings
 	...require('./workflows'), // linearWorkflow, manualTrigger
 };

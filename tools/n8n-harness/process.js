@@ -104,6 +104,17 @@ async function stopGroup(child, graceMs) {
 	}
 	killGroup(pid, 'SIGTERM');
 	if (await waitForExit(child, graceMs)) return;
+	await killGroupHard(child);
+}
+
+/**
+ * SIGKILL to the child's process group at once, as an OOM kill or a lost machine ends it (nothing
+ * is saved or shut down); resolves once the child has exited.
+ * @param {import('node:child_process').ChildProcess} child
+ */
+async function killGroupHard(child) {
+	const pid = child.pid;
+	if (pid === undefined) return;
 	killGroup(pid, 'SIGKILL');
 	if (!(await waitForExit(child, 10_000))) {
 		throw new HarnessError(`process group ${pid} did not exit after SIGKILL`);
@@ -214,6 +225,7 @@ module.exports = {
 	spawnTracked,
 	waitForExit,
 	stopGroup,
+	killGroupHard,
 	runProcess,
 	sequential,
 	freePort,

@@ -3,7 +3,7 @@
 const { activateWorkflow } = require('./cli');
 const { HarnessError, headTail } = require('./errors');
 const { n8nCommand } = require('./hosts');
-const { freePort, isPortInUse, sleep, spawnTracked, stopGroup } = require('./process');
+const { freePort, isPortInUse, killGroupHard, sleep, spawnTracked, stopGroup } = require('./process');
 
 /** @typedef {import('./user-folder').N8nUserFolder} N8nUserFolder */
 
@@ -28,6 +28,8 @@ const { freePort, isPortInUse, sleep, spawnTracked, stopGroup } = require('./pro
  * @property {(path: string) => string} webhookUrl Production webhook URL: `<baseUrl>/webhook/<path>`.
  * @property {() => string} log Captured stdout + stderr so far.
  * @property {() => Promise<void>} stop SIGTERM to the process group (SIGKILL after 15 s); waits for the exit.
+ * @property {() => Promise<void>} kill SIGKILL to the process group at once (a crash: nothing shut down
+ *   or saved); waits for the exit. `startN8n` on the same folder starts n8n again.
  */
 
 /**
@@ -142,6 +144,7 @@ async function startN8n(folder, options = {}) {
 		webhookUrl,
 		log: () => output,
 		stop,
+		kill: () => (stopping = stopping || killGroupHard(child)),
 	};
 }
 

@@ -19,7 +19,7 @@ const os = require('node:os');
 const path = require('node:path');
 
 const harness = require('../n8n-harness');
-const { spawnTracked, stopGroup, sleep } = require('../n8n-harness/process');
+const { killGroupHard, spawnTracked, stopGroup, sleep } = require('../n8n-harness/process');
 
 /** The newest host: queue mode is tested where users scale out today. */
 const HOST_VERSION = harness.newestHost();
@@ -102,6 +102,8 @@ function startProcess(name, cmd, args, opts) {
 		log: () => output,
 		alive: () => child.exitCode === null && child.signalCode === null,
 		stop: () => (stopping = stopping || stopGroup(child, 15_000)),
+		/** SIGKILL, as an OOM kill or a lost machine ends it */
+		kill: () => (stopping = stopping || killGroupHard(child)),
 	};
 }
 
@@ -213,6 +215,16 @@ async function startCluster(options) {
 			return r.status === 0;
 		}, 30_000, 'postgres', pg);
 
+		/** runs SQL through psql (as the postgres user) and returns rows as arrays of strings */
+		const sql = (query) => {
+			const r = spawnSync(path.join(pgBin, 'psql'), ['-h', '127.0.0.1', '-p', String(pgPort), '-U', 'postgres', '-d', 'postgres', '-At', '-F', '\t', '-c', query], {
+				encoding: 'utf8',
+				maxBuffer: 256 * 1024 * 1024,
+			});
+			if (r.status !== 0) throw new Error(`psql: ${r.stderr}`);
+			return r.stdout.split('\n').filter(Boolean).map((l) => l.split('\t'));
+		};
+
 		// ---- shared n8n environment
 		const sharedEnv = {
 			N8N_ENCRYPTION_KEY: ENCRYPTION_KEY,
@@ -249,13 +261,13 @@ async function startCluster(options) {
 		started.push({ name: 'main', stop: server.stop });
 		progress(`main ready at ${server.baseUrl} after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 
-		const workers = [];
-		for (let i = 0; i < workerCount; i++) {
+		/** starts `n8n worker` number `index` (1-based) in a fresh user folder */
+		const startWorker = async (index) => {
 			const folder = await newFolder();
 			const healthPort = await harness.freePort();
-			progress(`starting worker ${i + 1} (concurrency ${concurrency}, health port ${healthPort}, broker port ${folder.brokerPort})`);
+			progress(`starting worker ${index} (concurrency ${concurrency}, health port ${healthPort}, broker port ${folder.brokerPort})`);
 			const command = harness.n8nCommand(HOST_VERSION, ['worker', `--concurrency=${concurrency}`]);
-			const w = startProcess(`worker${i + 1}`, command.command, command.args, {
+			const w = startProcess(`worker${index}`, command.command, command.args, {
 				cwd: folder.root,
 				env: {
 					...folder.env,
@@ -265,9 +277,9 @@ async function startCluster(options) {
 				},
 			});
 			started.push(w);
-			workers.push({ ...w, index: i + 1, healthPort, folder });
-		}
-		for (const w of workers) {
+			return { ...w, index, healthPort, folder };
+		};
+		const workerReady = async (w) => {
 			const ms = await waitFor(async () => {
 				try {
 					const r = await fetch(`http://127.0.0.1:${w.healthPort}/healthz/readiness`, { signal: AbortSignal.timeout(3000) });
@@ -277,7 +289,10 @@ async function startCluster(options) {
 				}
 			}, 120_000, w.name, w);
 			progress(`${w.name} ready (pid ${w.pid}) after ${(ms / 1000).toFixed(1)} s more`);
-		}
+		};
+		const workers = [];
+		for (let i = 0; i < workerCount; i++) workers.push(await startWorker(i + 1));
+		for (const w of workers) await workerReady(w);
 
 		return {
 			root,
@@ -286,11 +301,20 @@ async function startCluster(options) {
 			redis: { port: redisPort, pid: redis.pid },
 			postgres: { port: pgPort, pid: pg.pid, bin: pgBin, log: pg.log },
 			env: sharedEnv,
-			/** runs SQL through psql (as the postgres user) and returns rows as arrays of strings */
-			sql(query) {
-				const r = spawnSync(path.join(pgBin, 'psql'), ['-h', '127.0.0.1', '-p', String(pgPort), '-U', 'postgres', '-d', 'postgres', '-At', '-F', '\t', '-c', query], { encoding: 'utf8' });
-				if (r.status !== 0) throw new Error(`psql: ${r.stderr}`);
-				return r.stdout.split('\n').filter(Boolean).map((l) => l.split('\t'));
+			sql,
+			/** the executions of one workflow as n8n stored them in Postgres (tools/n8n-harness/executions.js) */
+			readExecutions(workflowId) {
+				const rows = sql(`select ${harness.EXECUTION_COLUMNS.join(', ')} ${harness.EXECUTIONS_FROM} where e."workflowId" = '${workflowId}' order by e.id`);
+				const metadata = sql(`select m."executionId", m.key, m.value from execution_metadata m join execution_entity e on e.id = m."executionId" where e."workflowId" = '${workflowId}'`);
+				return harness.toStoredExecutions(HOST_VERSION, rows.map((row) => row.map((v) => (v === '' ? null : v))), metadata);
+			},
+			/** kills worker number `index` (1-based) if it still runs, then starts a fresh one in its place */
+			async replaceWorker(index) {
+				const old = workers[index - 1];
+				await old.kill();
+				workers[index - 1] = await startWorker(index);
+				await workerReady(workers[index - 1]);
+				return workers[index - 1];
 			},
 			stop,
 		};
