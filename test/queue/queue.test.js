@@ -1,11 +1,16 @@
 /**
- * The newest n8n 2.x host in queue mode (Redis + Postgres, one main, two workers) running the Sora examples
- * against the CometAPI stand-in. See test/queue/README.md.
+ * The newest n8n 2.x host in queue mode (Redis + Postgres, one main, two workers) running Sora workflows
+ * against the CometAPI stand-in: waiting in place and a Wait-node loop (fixtures/), and the long-render
+ * example with a worker killed. See test/queue/README.md.
  *   npx jest --config test/queue/jest.config.js
  */
+const fs = require('node:fs');
+const nodePath = require('node:path');
+
 const { HOST_VERSION, ensurePackages, startCluster } = require('../../tools/queue-cluster');
 const { fixtures } = require('../../tools/stand-in');
-const { cometCredential, fastPolling, findNode, loadExample, paidOf, requestsSince, useSoraSuite } = require('../e2e/lib/sora-e2e');
+const { cometCredential, fastPolling, findNode, paidOf, requestsSince, useSoraSuite } = require('../e2e/lib/sora-e2e');
+const lr = require('../e2e/lib/long-renders');
 
 jest.setTimeout(600_000);
 
@@ -19,10 +24,24 @@ const numbers = {};
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const RENDER_B = 6000;
 const N_B = 3;
+/** As in test/e2e/long-renders.test.js: renders longer than the execution timeout, a Wait that parks. */
+const LONG_RENDER_ID = 'qLongRender';
+const LONG_RENDER_PATH = 'long-renders-start';
+const LONG_RENDER_TIMING = { executionTimeoutS: 100, createTimeoutS: 10, checkTimeoutS: 25, waitS: 65 };
+const LONG_RENDER_PROMPTS = ['[render:104000] a train along a cliff', '[render:106000] a paper boat in the rain', '[render:108000] coffee poured in slow motion'];
 
-/** A copy of the webhook example on another path (own webhookId, so both can be live). */
+/**
+ * A workflow of fixtures/ with a fixed id: the two shapes this suite compares, as the examples had
+ * them before issue 18 (the webhook answering with the MP4, the Wait loop in one execution).
+ * @param {string} name @param {string} id
+ */
+function loadFixture(name, id) {
+	return { ...JSON.parse(fs.readFileSync(nodePath.join(__dirname, 'fixtures', `${name}.json`), 'utf8')), id };
+}
+
+/** The wait-in-place webhook on another path (own webhookId, so several can be live). */
 function hookWorkflow(id, path, poll, settings) {
-	const wf = loadExample('webhook-generation', id);
+	const wf = loadFixture('wait-in-place-webhook', id);
 	fastPolling(wf, poll);
 	const hook = findNode(wf, 'Webhook');
 	hook.parameters.path = path;
@@ -32,9 +51,9 @@ function hookWorkflow(id, path, poll, settings) {
 	return wf;
 }
 
-/** The Wait-loop example started by a webhook (answers at once) instead of the Manual Trigger. */
+/** The Wait loop started by a webhook (answers at once) instead of the Manual Trigger. */
 function loopWorkflow(id, path, waitSeconds) {
-	const wf = loadExample('long-render-wait-loop', id);
+	const wf = loadFixture('wait-node-loop', id);
 	const trigger = wf.nodes.find((n) => n.type === 'n8n-nodes-base.manualTrigger');
 	trigger.type = 'n8n-nodes-base.webhook';
 	trigger.typeVersion = 2;
@@ -113,8 +132,9 @@ beforeAll(async () => {
 			hookWorkflow('qTimeout', 'sora-timeout', 0.25, { executionTimeout: 3 }),
 			loopWorkflow('qLoopShort', 'sora-loop-short', 1),
 			loopWorkflow('qLoopLong', 'sora-loop-long', 65),
+			lr.longRenderWorkflow(LONG_RENDER_ID, { path: LONG_RENDER_PATH, prompts: LONG_RENDER_PROMPTS, timing: LONG_RENDER_TIMING }),
 		],
-		publish: ['qHook', 'qInplace', 'qTimeout', 'qLoopShort', 'qLoopLong'],
+		publish: ['qHook', 'qInplace', 'qTimeout', 'qLoopShort', 'qLoopLong', LONG_RENDER_ID],
 		webhook: { path: 'sora-loop-long', method: 'POST' },
 	});
 	numbers.startupS = (Date.now() - t0) / 1000;
@@ -154,6 +174,59 @@ describe(`n8n ${HOST_VERSION} queue mode: main + 2 workers (concurrency 1), Redi
 		expect(perWorker[1].length).toBeGreaterThan(0);
 		expect(perWorker[0].length + perWorker[1].length).toBe(10);
 		expect(executions('qHook').every((e) => e.status === 'success')).toBe(true);
+	});
+
+	it('the long-render example: renders longer than the execution timeout, the worker that ran them killed while they are parked; each delivered once', async () => {
+		const mark = standIn.requests.length;
+		const started = await lr.postJson(cluster.main.webhookUrl(LONG_RENDER_PATH), {});
+		expect(started.status).toBe(200);
+		const stored = () => cluster.readExecutions(LONG_RENDER_ID);
+		const parked = await waitUntil(() => {
+			const waiting = stored().filter((e) => e.status === 'waiting');
+			return waiting.length === LONG_RENDER_PROMPTS.length && waiting;
+		}, 90_000, 'every render parked');
+		const entry = stored().find((e) => e.mode === 'webhook');
+		const ranIt = cluster.workers.find((w) => new RegExp(`Worker started execution ${entry.id}\\b`).test(w.log()));
+		const other = cluster.workers.find((w) => w !== ranIt);
+		const killedAt = Date.now();
+		await ranIt.kill();
+		await waitUntil(() => {
+			const now = stored();
+			const finished = now.every((e) => ['success', 'error', 'canceled', 'crashed'].includes(e.status));
+			return finished && now.flatMap((e) => lr.itemsOf(e, lr.DELIVER)).length >= LONG_RENDER_PROMPTS.length;
+		}, 200_000, 'every render delivered');
+		await sleep(3000); // nothing may arrive twice
+		const executions = stored();
+
+		const paid = paidOf(requestsSince(standIn, mark)).filter((r) => r.jobId);
+		expect(paid.map((r) => r.bodySummary.fields.prompt).sort()).toEqual([...LONG_RENDER_PROMPTS].sort());
+		const videos = paid.map((r) => r.jobId);
+		const report = lr.videoReport(executions, videos, { startNode: 'Start Render', deliver: lr.DELIVER });
+		numbers.lr_killedWorker = ranIt.name;
+		numbers.lr_startRenderHeldS = lr.seconds(lr.heldMs(entry));
+		numbers.lr_videos = report.map((v) => lr.videoNumbers(standIn, v));
+		console.log(`long renders, n8n ${HOST_VERSION}, queue mode, ${ranIt.name} killed:\n${JSON.stringify(numbers.lr_videos, null, 2)}`);
+
+		expect(executions.map((e) => `${e.id}:${e.status}`).filter((s) => !s.endsWith(':success'))).toEqual([]);
+		for (const before of parked) {
+			// resumed by the worker still alive, after the kill
+			expect(executions.find((e) => e.id === before.id).stoppedAt).toBeGreaterThan(killedAt);
+			expect(other.log()).toMatch(new RegExp(`Worker started execution ${before.id}\\b`));
+		}
+		for (const node of [lr.FAILED, lr.GAVE_UP]) expect(executions.filter((e) => lr.runDataOf(e)[node]).map((e) => e.id)).toEqual([]);
+		for (const video of report) {
+			expect(video.deliveries).toHaveLength(1);
+			expect(video.deliveries[0].time).toBeGreaterThan(killedAt);
+		}
+		for (const video of numbers.lr_videos) expect(video.deliveredAfterCompletionS[0]).toBeLessThan(12);
+		const delivered = executions.flatMap((e) => lr.itemsOf(e, lr.DELIVER));
+		expect(delivered.map((i) => i.json.id).sort()).toEqual([...videos].sort());
+		for (const item of delivered) expect(item.binary.data).toMatchObject({ mimeType: 'video/mp4', fileName: `${item.json.id}.mp4` });
+		const downloads = requestsSince(standIn, mark).filter((r) => r.method === 'GET' && /\/content$/.test(r.path) && r.status === 200);
+		expect(downloads.map((r) => r.path).sort()).toEqual(videos.map((id) => `/v1/videos/${id}/content`).sort());
+
+		// two workers again for the cases below
+		await cluster.replaceWorker(ranIt.index);
 	});
 
 	describe('one worker left, concurrency 1', () => {
