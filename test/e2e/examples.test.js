@@ -50,15 +50,11 @@ beforeAll(() => {
 
 // agent-long-render runs in agent.test.js, with the stand-in language model
 const EXAMPLES = ['text-to-video', 'scheduled-content-pipeline', 'webhook-generation', 'long-render-wait-loop', 'agent-long-render'];
-/**
- * The node version each example's video nodes use: the agent picks among every family and the
- * long-render examples hand unfinished jobs over (On Timeout: version 3); the others are Sora's.
- */
-const VERSION_3_EXAMPLES = ['agent-long-render', 'long-render-wait-loop', 'webhook-generation'];
-const exampleNodeVersion = (/** @type {string} */ name) => (VERSION_3_EXAMPLES.includes(name) ? 3 : 1);
+/** Every example is saved at the node's current version. */
+const CURRENT_NODE_VERSION = 3;
 
 describe('the example files (no host needed)', () => {
-	it.each(EXAMPLES)('%s.json is an importable workflow using the Sora node and the CometAPI credential', (name) => {
+	it.each(EXAMPLES)('%s.json is an importable workflow using the CometAPI Video node and the CometAPI credential', (name) => {
 		const workflow = JSON.parse(fs.readFileSync(path.join(EXAMPLES_DIR, `${name}.json`), 'utf8'));
 		expect(typeof workflow.name).toBe('string');
 		expect(workflow.settings).toMatchObject({ executionOrder: 'v1' });
@@ -77,7 +73,7 @@ describe('the example files (no host needed)', () => {
 		const soraNodes = workflow.nodes.filter((/** @type {any} */ n) => n.type === NODE_TYPE || n.type === `${NODE_TYPE}Tool`);
 		expect(soraNodes.length).toBeGreaterThan(0);
 		for (const node of soraNodes) {
-			expect(node.typeVersion).toBe(exampleNodeVersion(name));
+			expect(node.typeVersion).toBe(CURRENT_NODE_VERSION);
 			expect(node.credentials).toEqual({ cometApi: CREDENTIAL_REF });
 			expect(node.parameters.resource).toBe('video');
 			// user-sensible defaults: never a test poll interval
@@ -143,7 +139,7 @@ describe.each(hostVersions())('n8n %s', (version) => {
 
 	const textToVideo = loadExample('text-to-video', 'soraExText000001');
 	fastPolling(textToVideo, POLL);
-	findNode(textToVideo, 'Sora Video').parameters.prompt += ' [render:1200]';
+	findNode(textToVideo, 'CometAPI Video').parameters.prompt += ' [render:1200]';
 
 	const scheduledAsIs = loadExample('scheduled-content-pipeline', 'soraExSchedRaw01');
 	const scheduled = loadExample('scheduled-content-pipeline', 'soraExSched00001');
@@ -169,10 +165,11 @@ describe.each(hostVersions())('n8n %s', (version) => {
 		const mark = standIn.requests.length;
 		const result = await timed(version, 'execute text-to-video', () => executeWorkflow(folder, textToVideo.id));
 		expect(result.exitCode).toBe(0);
-		const items = nodeOutput(result.run, 'Sora Video');
+		const items = nodeOutput(result.run, 'CometAPI Video');
 		expect(items).toHaveLength(1);
 		const [item] = items;
-		expect(item.json).toMatchObject({ status: 'completed', model: 'sora-2', seconds: '4', size: '1280x720' });
+		expect(item.json).toMatchObject({ status: 'completed', model: 'veo3.1-fast' });
+		expect(standIn.jobs.get(item.json.id)).toMatchObject({ model: 'veo3.1-fast', seconds: '4', size: '1280x720' });
 		expect(item.binary && item.binary.data).toMatchObject({ fileName: `${item.json.id}.mp4`, mimeType: 'video/mp4' });
 		expect(readBinary(folder, item.binary.data).equals(fixtures.video)).toBe(true);
 		expect(paidOf(requestsSince(standIn, mark)).map((r) => r.jobId)).toEqual([item.json.id]);
@@ -193,7 +190,7 @@ describe.each(hostVersions())('n8n %s', (version) => {
 			executeWorkflow(folder, scheduled.id, { env: { N8N_RESTRICT_FILE_ACCESS_TO: outputDir } }),
 		);
 		expect(result.exitCode).toBe(0);
-		const videos = nodeOutput(result.run, 'Sora Video');
+		const videos = nodeOutput(result.run, 'CometAPI Video');
 		expect(videos.map((i) => standIn.jobs.get(i.json.id).prompt)).toEqual(scheduledPrompts);
 		expect(videos.map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
 		const written = nodeOutput(result.run, 'Write Video File');
