@@ -2,8 +2,8 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { InputScope } from '../../transport/scope';
 
-/** n8n's limits on one execution's custom data value (512 characters) and keys (50). */
-const VALUE_LIMIT = 500;
+/** n8n's limits on one execution's custom data: it logs an error for values over 255 characters, and takes keys of 50. */
+const VALUE_LIMIT = 255;
 const KEY_LIMIT = 50;
 
 interface CustomData {
