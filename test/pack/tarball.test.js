@@ -11,8 +11,11 @@ const path = require('node:path');
 const { packPackage } = require('../../tools/n8n-harness/package');
 
 const ROOT = path.resolve(__dirname, '../..');
-// measured 2026-12-01: 40.1 kB packed, 140 kB unpacked, 45 files. Headroom for this round; growth past it is a decision
-const BUDGET = { packedBytes: 64 * 1024, unpackedBytes: 256 * 1024 };
+// measured 2026-12-01 (0.2.0): 40.1 kB packed, 140 kB unpacked, 45 files; budget 64 / 256 KiB.
+// 0.3.0, 2026-12-04: 72.9 kB packed, 261.5 kB unpacked, 78 files: the model catalogue and per-model
+// form of eight families, a third node version's schemas, and a README that is now the user guide
+// (its deep-dive measurements moved to docs/, outside the package). Decided: budget 88 / 320 KiB.
+const BUDGET = { packedBytes: 88 * 1024, unpackedBytes: 320 * 1024 };
 const TOP_LEVEL = ['CHANGELOG.md', 'LICENSE', 'README.md', 'dist', 'package.json'];
 // the only modules compiled node code may load at run time: n8n provides n8n-workflow, Node crypto
 const RUNTIME_MODULES = ['n8n-workflow', 'crypto', 'node:crypto'];
