@@ -2,26 +2,37 @@
 
 /**
  * The node as a person meets it: in a real browser (Debian's chromium via playwright-core), in the
- * editor of the newest n8n 2.x host, with the package installed from its `npm pack` tarball the way
- * the Community Nodes panel installs it, against the CometAPI stand-in on 127.0.0.1.
- * Screenshots of the main steps go to EDITOR_SCREENSHOTS_DIR (default out/editor-screenshots;
+ * editor of every n8n host in tools/n8n-harness/hosts.json (2.41.1 and 1.123.81), with the package
+ * installed from its `npm pack` tarball the way the Community Nodes panel installs it, against the
+ * CometAPI stand-in on 127.0.0.1. One body of checks runs on each host; test/editor/lib holds the
+ * steps, with the few places where 1.x's editor differs. Screenshots of the main steps, from the
+ * newest 2.x host, go to EDITOR_SCREENSHOTS_DIR (default out/editor-screenshots;
  * `npm run docs:screenshots` writes docs/images/). See test/editor/README.md.
  */
 jest.setTimeout(180_000);
 
 const path = require('node:path');
 
-const { REPO_ROOT, createTimings, linearWorkflow, manualTrigger } = require('../../tools/n8n-harness');
+const { REPO_ROOT, createTimings, manualTrigger } = require('../../tools/n8n-harness');
 const { startStandIn } = require('../../tools/stand-in');
 const sora = require('../../tools/sora-fixtures');
 const { launchBrowser } = require('./lib/browser');
-const { editorHostVersion, signIn, startEditorHost } = require('./lib/n8n-editor');
-const ui = require('./lib/editor-pages');
+const {
+	createWorkflow,
+	editorHostVersions,
+	latestNodeVersion,
+	screenshotHostVersion,
+	signIn,
+	startEditorHost,
+} = require('./lib/n8n-editor');
+const { editorPages } = require('./lib/editor-pages');
+
+/** @typedef {import('playwright-core').Locator} Locator */
+/** @typedef {ReturnType<typeof editorPages>} EditorPages */
 
 const SCREENSHOTS = path.resolve(REPO_ROOT, process.env.EDITOR_SCREENSHOTS_DIR || 'out/editor-screenshots');
 const NODE_NAME = 'CometAPI Video';
 const SORA_NODE = 'Create a video';
-const VERSION = editorHostVersion();
 const PICKER_QUERIES = ['sora', 'veo', 'seedance', 'video', 'text to video'];
 
 /**
@@ -113,43 +124,7 @@ const FRAME_FIELDS = /** @type {const} */ ([
 const timings = createTimings();
 /** @type {Awaited<ReturnType<typeof startStandIn>>} */
 let standIn;
-/** @type {Awaited<ReturnType<typeof startEditorHost>>} */
-let host;
-/** @type {Awaited<ReturnType<typeof launchBrowser>>} */
-let browser;
-/** @type {import('playwright-core').Page} */
-let page;
 const apiKey = sora.newApiKey();
-/** @type {Record<string, string>} workflow ids by purpose, created through the editor's REST API */
-const workflows = {};
-
-/** The newest version of the node type as the host's editor knows it (what the picker adds). */
-async function latestNodeVersion() {
-	const response = await browser.context.request.get(`${host.baseUrl}/types/nodes.json`);
-	const type = (await response.json()).find((/** @type {any} */ t) => t.name === sora.NODE_TYPE);
-	if (!type) throw new Error(`${sora.NODE_TYPE} is not loaded by n8n ${VERSION}:\n${host.log().slice(-3000)}`);
-	return Array.isArray(type.version) ? Math.max(...type.version) : type.version;
-}
-
-/**
- * @param {string} name
- * @param {any[]} nodes
- */
-async function createWorkflow(name, nodes) {
-	// the server picks the workflow id; nodes need their own ids, as the editor gives them
-	const workflow = linearWorkflow('', name, nodes);
-	const response = await browser.context.request.post(`${host.baseUrl}/rest/workflows`, {
-		data: {
-			name,
-			active: false,
-			settings: { executionOrder: 'v1' },
-			connections: workflow.connections,
-			nodes: workflow.nodes.map((node, i) => ({ id: `node-${i}`, ...node })),
-		},
-	});
-	if (!response.ok()) throw new Error(`creating workflow "${name}": HTTP ${response.status()} ${await response.text()}`);
-	return (await response.json()).data.id;
-}
 
 /** @param {number} typeVersion @param {Record<string, any>} parameters */
 const soraNode = (typeVersion, parameters = {}) => ({
@@ -162,110 +137,46 @@ const soraNode = (typeVersion, parameters = {}) => ({
 const trigger = manualTrigger('When clicking ‘Execute workflow’');
 
 beforeAll(async () => {
-	// EDITOR_TARBALL: check another build, e.g. a released version (`npm pack n8n-nodes-cometapi-sora@x`)
-	const tarball =
-		process.env.EDITOR_TARBALL || (await timings.timed(VERSION, 'build and npm pack', async () => sora.packedPackage()));
 	// its /v1/models records carry model_type, as CometAPI's catalogue answer does: the oracle for "video model"
 	standIn = await startStandIn({ apiKey, renderMs: 1500, modelTypes: true });
-	host = await timings.timed(VERSION, 'start n8n with the editor, owner set-up', () =>
-		startEditorHost({
-			version: VERSION,
-			tarball,
-			credentials: [sora.cometCredential({ apiKey, baseUrl: standIn.baseUrl })],
-		}),
-	);
-	browser = await timings.timed(VERSION, 'launch chromium and sign in', async () => {
-		const launched = await launchBrowser();
-		await signIn(launched.context, host);
-		return launched;
-	});
-	page = browser.page;
-	page.setDefaultTimeout(20_000);
-	page.setDefaultNavigationTimeout(60_000);
-	const version = await latestNodeVersion();
-	const setSora = soraNode(version, { model: 'sora-2' });
-	Object.assign(workflows, {
-		picker: await createWorkflow('Find the node', [trigger]),
-		actions: await createWorkflow('Add the node', [trigger]),
-		models: await createWorkflow('Create per model', [trigger, setSora]),
-		expression: await createWorkflow('Model by expression', [trigger, setSora]),
-		modelList: await createWorkflow('Model list', [trigger, soraNode(version)]),
-		version2: await createWorkflow('Saved with node version 2', [trigger, soraNode(2, { model: 'sora-2' })]),
-		modelChange: await createWorkflow('Change the model', [
-			trigger,
-			soraNode(version, { model: 'doubao-seedance-2-0', seconds: '12', prompt: 'A lighthouse at dusk, waves below' }),
-		]),
-		run: await createWorkflow('Create from the editor', [
-			trigger,
-			soraNode(version, {
-				model: 'sora-2',
-				prompt: 'A paper airplane glides across a sunlit desk',
-				options: { pollInterval: 0.2 },
-			}),
-		]),
-		schema: await createWorkflow('Map the output', [
-			trigger,
-			setSora,
-			{ name: 'Edit Fields', type: 'n8n-nodes-base.set', typeVersion: 3.4, parameters: {} },
-		]),
-	});
-}, 600_000);
+});
 
 afterAll(async () => {
-	const refused = [...new Set((browser?.blocked || []).map((url) => new URL(url).host))];
-	console.log(`requests the browser was refused (not 127.0.0.1): ${browser?.blocked.length ?? 0} ${JSON.stringify(refused)}`);
-	await browser?.close();
-	await host?.stop();
 	await standIn?.close();
 	timings.report('editor suite timings');
 });
-
-/** Runs a step and records its time. @template T @param {string} step @param {() => Promise<T>} fn */
-const timed = (step, fn) => timings.timed(VERSION, step, fn);
 
 /** Tall enough that the Create panel shows every field and opens its Options list below them. */
 const TALL_WINDOW = { width: 1440, height: 1700 };
 
 /**
  * A parameter's row in the panel: its label and its input.
- * @param {import('playwright-core').Locator} ndv
+ * @param {Locator} ndv
  * @param {string} name
  */
-const parameterItem = (ndv, name) => ndv.getByTestId('parameter-item').filter({ has: page.getByTestId(`parameter-input-${name}`) }).first();
+const parameterItem = (ndv, name) =>
+	ndv.getByTestId('parameter-item').filter({ has: ndv.page().getByTestId(`parameter-input-${name}`) }).first();
 
 /**
  * A screenshot of the panel's parameter column from Model down, with its Options list open below
  * the fields. The window grows for it, so no field scrolls away and the list covers none of them.
- * @param {import('playwright-core').Locator} ndv
+ * @param {EditorPages} ui
+ * @param {Locator} ndv
+ * @param {string} dir
  * @param {string} name
  */
-async function screenshotPanel(ndv, name) {
+async function screenshotPanel(ui, ndv, dir, name) {
+	const page = ndv.page();
 	const window = page.viewportSize();
 	await page.setViewportSize(TALL_WINDOW);
 	try {
-		await ndv.getByTestId('collection-parameter-add').first().click();
-		const options = page.getByTestId('collection-parameter-option').filter({ visible: true });
-		await options.first().waitFor();
+		const options = await ui.openFirstAddOptionList(page, ndv);
 		const part = { column: ndv.locator('.node-settings'), from: parameterItem(ndv, 'model'), until: ui.dropdownList(options) };
-		await ui.screenshotColumn(page, part, SCREENSHOTS, name);
+		await ui.screenshotColumn(page, part, dir, name);
 		await ui.closeDropdown(page, options);
 	} finally {
 		if (window) await page.setViewportSize(window);
 	}
-}
-
-/**
- * The Create panel of a workflow's Sora node; reused while it is open (loading a workflow takes
- * 5-15 s on a busy 2-core machine), opened otherwise.
- * @param {string} workflowId
- */
-async function createPanel(workflowId) {
-	const ndv = page.getByTestId('ndv');
-	// the URL gains the node's id while its panel is open
-	const open = page.url().includes(`/workflow/${workflowId}`) && (await ndv.getByTestId('node-parameters').isVisible());
-	if (open) return ndv;
-	await ui.openWorkflow(page, host.baseUrl, workflowId);
-	return ui.openNode(page, SORA_NODE);
 }
 
 /**
@@ -279,9 +190,10 @@ async function accountModels() {
 
 /**
  * The labels of the fields the panel shows between Prompt and Wait for Completion: what shapes the frame.
- * @param {import('playwright-core').Locator} ndv
+ * @param {EditorPages} ui
+ * @param {Locator} ndv
  */
-async function frameLabels(ndv) {
+async function frameLabels(ui, ndv) {
 	const labels = await ui.visibleParameterLabels(ndv);
 	return labels.slice(labels.indexOf('Prompt') + 1, labels.indexOf('Wait for Completion'));
 }
@@ -289,10 +201,12 @@ async function frameLabels(ndv) {
 /**
  * Each frame field the panel shows: the values its dropdown offers (null for a free field) and
  * the value it shows.
- * @param {import('playwright-core').Locator} ndv
+ * @param {EditorPages} ui
+ * @param {Locator} ndv
  * @returns {Promise<Record<string, { offered: string[] | null, shown: string }>>}
  */
-async function frameFields(ndv) {
+async function frameFields(ui, ndv) {
+	const page = ndv.page();
 	/** @type {Record<string, { offered: string[] | null, shown: string }>} */
 	const fields = {};
 	for (const [name, read] of FRAME_FIELDS) {
@@ -324,21 +238,105 @@ const expectedFrameLabels = (model) => [
 	...(model.aspectRatios ? ['Aspect Ratio'] : []),
 ];
 
-describe(`in the n8n ${VERSION} editor`, () => {
-	test(`the main node picker ("What happens next?") finds the node by ${PICKER_QUERIES.map((q) => `"${q}"`).join(', ')}, and its description names the families`, () =>
+describe.each(editorHostVersions())('in the n8n %s editor', (version) => {
+	const ui = editorPages(version);
+	/** The README's pictures come from one host; the others take none. */
+	const screenshots = version === screenshotHostVersion() ? SCREENSHOTS : null;
+	/** @type {Awaited<ReturnType<typeof startEditorHost>>} */
+	let host;
+	/** @type {Awaited<ReturnType<typeof launchBrowser>>} */
+	let browser;
+	/** @type {import('playwright-core').Page} */
+	let page;
+	/** @type {Record<string, string>} workflow ids by purpose, created through the editor's REST API */
+	const workflows = {};
+
+	/** Runs a step and records its time. @template T @param {string} step @param {() => Promise<T>} fn */
+	const timed = (step, fn) => timings.timed(version, step, fn);
+
+	beforeAll(async () => {
+		// EDITOR_TARBALL: check another build, e.g. a released version (`npm pack n8n-nodes-cometapi-sora@x`);
+		// the checkout is built and packed once, for the first host
+		const tarball = process.env.EDITOR_TARBALL || (await timed('build and npm pack', async () => sora.packedPackage()));
+		host = await timed('start n8n with the editor, owner set-up', () =>
+			startEditorHost({
+				version,
+				tarball,
+				credentials: [sora.cometCredential({ apiKey, baseUrl: standIn.baseUrl })],
+			}),
+		);
+		browser = await timed('launch chromium and sign in', async () => {
+			const launched = await launchBrowser();
+			await signIn(launched.context, host);
+			return launched;
+		});
+		page = browser.page;
+		page.setDefaultTimeout(20_000);
+		page.setDefaultNavigationTimeout(60_000);
+		const nodeVersion = await latestNodeVersion(browser.context, host, sora.NODE_TYPE);
+		const setSora = soraNode(nodeVersion, { model: 'sora-2' });
+		const save = (/** @type {string} */ name, /** @type {any[]} */ nodes) => createWorkflow(browser.context, host, name, nodes);
+		Object.assign(workflows, {
+			picker: await save('Find the node', [trigger]),
+			actions: await save('Add the node', [trigger]),
+			models: await save('Create per model', [trigger, setSora]),
+			expression: await save('Model by expression', [trigger, setSora]),
+			modelList: await save('Model list', [trigger, soraNode(nodeVersion)]),
+			version2: await save('Saved with node version 2', [trigger, soraNode(2, { model: 'sora-2' })]),
+			modelChange: await save('Change the model', [
+				trigger,
+				soraNode(nodeVersion, { model: 'doubao-seedance-2-0', seconds: '12', prompt: 'A lighthouse at dusk, waves below' }),
+			]),
+			run: await save('Create from the editor', [
+				trigger,
+				soraNode(nodeVersion, {
+					model: 'sora-2',
+					prompt: 'A paper airplane glides across a sunlit desk',
+					options: { pollInterval: 0.2 },
+				}),
+			]),
+			schema: await save('Map the output', [
+				trigger,
+				setSora,
+				{ name: 'Edit Fields', type: 'n8n-nodes-base.set', typeVersion: 3.4, parameters: {} },
+			]),
+		});
+	}, 600_000);
+
+	afterAll(async () => {
+		const refused = [...new Set((browser?.blocked || []).map((url) => new URL(url).host))];
+		console.log(
+			`n8n ${version}: requests the browser was refused (not 127.0.0.1): ${browser?.blocked.length ?? 0} ${JSON.stringify(refused)}`,
+		);
+		await browser?.close();
+		await host?.stop();
+	});
+
+	/**
+	 * The Create panel of a workflow's Sora node; reused while it is open (loading a workflow takes
+	 * 5-15 s on a busy 2-core machine), opened otherwise.
+	 * @param {string} workflowId
+	 */
+	async function createPanel(workflowId) {
+		const ndv = page.getByTestId('ndv');
+		// the URL gains the node's id while its panel is open
+		const open = page.url().includes(`/workflow/${workflowId}`) && (await ndv.getByTestId('node-parameters').isVisible());
+		if (open) return ndv;
+		await ui.openWorkflow(page, host.baseUrl, workflowId);
+		return ui.openNode(page, SORA_NODE);
+	}
+
+	test(`the main node picker ("What happens next?") finds the node by ${PICKER_QUERIES.map((q) => `"${q}"`).join(', ')}, and the description it shows names the families`, () =>
 		timed('picker search', async () => {
 			await ui.openWorkflow(page, host.baseUrl, workflows.picker);
 			const picker = await ui.openNodePickerAfterLastNode(page);
 			/** @type {Record<string, boolean>} */
 			const found = {};
-			let description = '';
 			for (const query of PICKER_QUERIES) {
 				found[query] = (await ui.searchNodePicker(page, query)).includes(NODE_NAME);
-				if (query === 'veo') {
-					description = await picker.getByTestId('item-iterator-item').filter({ hasText: NODE_NAME }).first().innerText();
-					await ui.screenshot(picker, SCREENSHOTS, 'editor-picker-search');
-				}
+				if (query === 'veo' && screenshots) await ui.screenshot(picker, screenshots, 'editor-picker-search');
 			}
+			const description = await ui.pickerDescription(page, NODE_NAME);
 			expect(found).toEqual(Object.fromEntries(PICKER_QUERIES.map((query) => [query, true])));
 			expect(description).toMatch(/Veo/);
 			expect(description).toMatch(/Seedance/);
@@ -353,7 +351,7 @@ describe(`in the n8n ${VERSION} editor`, () => {
 			expect(names).toContain(NODE_NAME);
 			await ui.clickPickerItem(page, NODE_NAME);
 			const actions = await ui.pickerActionNames(page);
-			await ui.screenshot(picker, SCREENSHOTS, 'editor-actions');
+			if (screenshots) await ui.screenshot(picker, screenshots, 'editor-actions');
 			expect(actions[0]).toMatch(/^Create\b/);
 			await ui.pickerActions(page).first().click();
 			const ndv = page.getByTestId('ndv');
@@ -382,10 +380,10 @@ describe(`in the n8n ${VERSION} editor`, () => {
 				const chosen = await ui.chooseOption(page, ui.parameterInput(ndv, 'model'), namesModel(model.id));
 				expect(namesModel(model.id)(await ui.parameterInput(ndv, 'model').locator('input').inputValue())).toBe(true);
 
-				const labels = await frameLabels(ndv);
-				const frame = await frameFields(ndv);
+				const labels = await frameLabels(ui, ndv);
+				const frame = await frameFields(ui, ndv);
 				const options = Object.values(await ui.collectionOptions(page, ndv)).flat();
-				if (model.screenshot) await screenshotPanel(ndv, `editor-create-${model.id}`);
+				if (model.screenshot && screenshots) await screenshotPanel(ui, ndv, screenshots, `editor-create-${model.id}`);
 				expect({ chosen, labels, frame }).toEqual({
 					chosen: expect.any(String),
 					labels: expectedFrameLabels(model),
@@ -431,11 +429,13 @@ describe(`in the n8n ${VERSION} editor`, () => {
 			await ui.openWorkflow(page, host.baseUrl, workflows.modelList); // a fresh panel loads the list anew
 			const ndv = await ui.openNode(page, SORA_NODE);
 			const { options, texts: offered } = await ui.openDropdown(page, ui.parameterInput(ndv, 'model'));
-			const list = ui.dropdownList(options);
-			await ui.settledBox(list); // the opening list scrolls to the chosen model first
-			// the end of the known models and the start of the account's own, in view
-			await options.filter({ hasText: 'HappyHorse' }).first().evaluate((el) => el.scrollIntoView({ block: 'start' }));
-			await ui.screenshotColumn(page, { column: ndv.locator('.node-settings'), until: list }, SCREENSHOTS, 'editor-model-list');
+			if (screenshots) {
+				const list = ui.dropdownList(options);
+				await ui.settledBox(list); // the opening list scrolls to the chosen model first
+				// the end of the known models and the start of the account's own, in view
+				await options.filter({ hasText: 'HappyHorse' }).first().evaluate((el) => el.scrollIntoView({ block: 'start' }));
+				await ui.screenshotColumn(page, { column: ndv.locator('.node-settings'), until: list }, screenshots, 'editor-model-list');
+			}
 			await ui.closeDropdown(page, options);
 
 			const modelCalls = standIn.requests.slice(before).filter((r) => r.method === 'GET' && r.path === '/v1/models');
@@ -471,7 +471,7 @@ describe(`in the n8n ${VERSION} editor`, () => {
 			await ui.parameterInput(ndv, 'aspectRatio').waitFor({ timeout: 5000 }).catch(() => undefined);
 			const labels = await ui.visibleParameterLabels(ndv);
 			const options = Object.values(await ui.collectionOptions(page, ndv)).flat();
-			await screenshotPanel(ndv, 'editor-model-expression');
+			if (screenshots) await screenshotPanel(ui, ndv, screenshots, 'editor-model-expression');
 			expect(labels.some((l) => l.startsWith('Duration'))).toBe(true);
 			expect(labels.some((l) => l.startsWith('Size'))).toBe(true);
 			expect(labels).toEqual(expect.arrayContaining(['Duration (Seconds)', 'Resolution', 'Aspect Ratio']));
@@ -484,8 +484,8 @@ describe(`in the n8n ${VERSION} editor`, () => {
 			const ndv = await createPanel(workflows.version2);
 			const versionLine = await ui.nodeVersionLine(ndv);
 			const models = await ui.dropdownOptions(page, ui.parameterInput(ndv, 'model'));
-			const labels = await frameLabels(ndv);
-			const frame = await frameFields(ndv);
+			const labels = await frameLabels(ui, ndv);
+			const frame = await frameFields(ui, ndv);
 			const options = Object.values(await ui.collectionOptions(page, ndv)).flat();
 			const listed = (await accountModels()).map((m) => m.id);
 			expect(versionLine).toMatch(new RegExp(`^${NODE_NAME} node version 2\\b`));
@@ -528,7 +528,7 @@ describe(`in the n8n ${VERSION} editor`, () => {
 			await card.waitFor();
 			await page.mouse.move(0, 0);
 			await ndv.getByTestId('node-execute-button').filter({ hasText: 'Execute step' }).first().waitFor();
-			await ui.screenshot(ndv, SCREENSHOTS, 'editor-output-binary');
+			if (screenshots) await ui.screenshot(ndv, screenshots, 'editor-output-binary');
 			const text = await card.innerText();
 			expect(text).toMatch(/File Name:\s*video_[\w-]+\.mp4/);
 			expect(text).toMatch(/Mime Type:\s*video\/mp4/);
@@ -543,6 +543,7 @@ describe(`in the n8n ${VERSION} editor`, () => {
 
 	test("a downstream node sees Create's output fields (id, status) before anything has run", () =>
 		timed('output schema preview', async () => {
+			/** @type {number[]} */
 			const schemaAnswers = [];
 			const onResponse = (/** @type {import('playwright-core').Response} */ r) => {
 				if (r.url().includes('/schemas/')) schemaAnswers.push(r.status());
@@ -552,7 +553,8 @@ describe(`in the n8n ${VERSION} editor`, () => {
 				await ui.openWorkflow(page, host.baseUrl, workflows.schema);
 				const ndv = await ui.openNode(page, 'Edit Fields');
 				const input = ndv.getByTestId('ndv-input-panel');
-				await ui.screenshot(ndv, SCREENSHOTS, 'editor-schema-preview');
+				await input.getByTestId('run-data-schema-item').first().waitFor();
+				if (screenshots) await ui.screenshot(ndv, screenshots, 'editor-schema-preview');
 				expect(schemaAnswers).toContain(200);
 				const fields = (await input.getByTestId('run-data-schema-item').allInnerTexts()).map((t) => t.split('\n')[0].trim());
 				expect(fields).toEqual(expect.arrayContaining(['id', 'status']));
@@ -571,12 +573,15 @@ describe(`in the n8n ${VERSION} editor`, () => {
 			const modal = page.getByTestId('credential-edit-dialog');
 			const fill = (/** @type {string} */ name, /** @type {string} */ value) =>
 				modal.getByTestId(`parameter-input-${name}`).locator('input').fill(value);
+			// what is typed before the form has set its defaults can be lost or mixed in (n8n 1.123.81
+			// once sent "https://api.cometapi.comhttp://127.0.0.1:…"): wait for Base URL's default
+			await ui.waitForValue(modal.getByTestId('parameter-input-baseUrl').locator('input'));
 
 			await fill('apiKey', apiKey);
 			await fill('baseUrl', standIn.baseUrl);
 			await page.getByTestId('credential-save-button').click();
 			await modal.getByTestId('credentials-config-container-test-success').waitFor();
-			await ui.screenshot(page, SCREENSHOTS, 'editor-credential-ok');
+			if (screenshots) await ui.screenshot(page, screenshots, 'editor-credential-ok');
 
 			await fill('apiKey', 'sk-wrong-key');
 			await page.getByTestId('credential-save-button').click();
@@ -584,7 +589,7 @@ describe(`in the n8n ${VERSION} editor`, () => {
 			await failure.waitFor();
 			await modal.getByText('More details').click();
 			await page.waitForTimeout(300);
-			await ui.screenshot(page, SCREENSHOTS, 'editor-credential-wrong-key');
+			if (screenshots) await ui.screenshot(page, screenshots, 'editor-credential-wrong-key');
 			const shown = await modal.innerText();
 			expect(shown).toMatch(/401|api key|unauthori[sz]ed/i);
 			expect(await modal.getByTestId('credentials-config-container-test-success').isVisible()).toBe(false);

@@ -1,11 +1,15 @@
 'use strict';
 
 /**
- * What a person does in the n8n 2.x editor, as Playwright steps. Selectors are the data-test-ids,
- * roles and texts the editor itself renders (checked against n8n 2.41.1's editor bundle).
+ * What a person does in the n8n editor, as Playwright steps. Selectors are the data-test-ids,
+ * roles and texts the editor itself renders, checked against the editor bundles of n8n 2.41.1 and
+ * 1.123.81 (n8n-editor-ui/dist). `editorPages(version)` gives the steps for one host: the same
+ * steps, with the few places where 1.x's editor differs from 2.x's (`EDITORS`).
  */
 const fs = require('node:fs');
 const path = require('node:path');
+
+const { hostMajor } = require('../../../tools/n8n-harness');
 
 /** @typedef {import('playwright-core').Page} Page */
 /** @typedef {import('playwright-core').Locator} Locator */
@@ -79,6 +83,20 @@ async function pickerActionNames(page) {
 	await actions.first().waitFor();
 	return (await actions.allInnerTexts()).map(firstLine);
 }
+
+/**
+ * The description the picker shows under a node's name in the list it shows now.
+ * @param {Page} page
+ * @param {string} nodeName
+ */
+const pickerItemDescription = (page, nodeName) =>
+	page
+		.getByTestId('node-creator')
+		.getByTestId('item-iterator-item')
+		.filter({ hasText: nodeName })
+		.first()
+		.getByTestId('node-creator-item-description')
+		.innerText();
 
 /**
  * @param {Page} page
@@ -182,6 +200,17 @@ async function parameterValue(ndv, name) {
 }
 
 /**
+ * Waits until a form field shows a value, e.g. the default the form puts there once it is ready.
+ * @param {Locator} input
+ */
+async function waitForValue(input) {
+	for (const deadline = Date.now() + STEP_MS; !(await input.inputValue()); ) {
+		if (Date.now() > deadline) throw new Error(`the field still shows nothing after ${STEP_MS} ms`);
+		await input.page().waitForTimeout(50);
+	}
+}
+
+/**
  * Whether a parameter is a dropdown rather than a free field.
  * @param {Locator} ndv
  * @param {string} name
@@ -233,16 +262,21 @@ async function chooseOption(page, dropdown, matches) {
 }
 
 /**
- * The names in the "Add option" list of the collection parameters of the open panel, per
- * collection label (e.g. `{ Options: [...] }`), in display order.
+ * The names in the "Add option" list of the collection parameters of the open panel (which has
+ * at least one), per collection label (e.g. `{ Options: [...] }`), in display order.
+ * @param {EditorDialect} editor
  * @param {Page} page
  * @param {Locator} ndv
  * @returns {Promise<Record<string, string[]>>}
  */
-async function collectionOptions(page, ndv) {
+async function collectionOptions(editor, page, ndv) {
 	/** @type {Record<string, string[]>} */
 	const result = {};
-	const adders = ndv.getByTestId('node-parameters').getByTestId('collection-parameter-add').filter({ visible: true });
+	const parameters = ndv.getByTestId('node-parameters');
+	// a collection shows "Loading fields..." until its component has loaded (after a model change, too)
+	await parameters.locator('.async-notice').first().waitFor({ state: 'hidden' });
+	const adders = editor.collectionAdders(parameters).filter({ visible: true });
+	await adders.first().waitFor();
 	const count = await adders.count();
 	for (let i = 0; i < count; i++) {
 		const adder = adders.nth(i);
@@ -254,14 +288,33 @@ async function collectionOptions(page, ndv) {
 					)?.innerText || '',
 			),
 		);
-		await adder.click();
-		const options = page.getByTestId('collection-parameter-option').filter({ visible: true });
-		await options.first().waitFor();
+		const options = await openAddOptionList(page, adder);
 		result[label] = (await options.allInnerTexts()).map(firstLine);
 		await closeDropdown(page, options);
 	}
 	return result;
 }
+
+/**
+ * Opens a collection's "Add option" list and returns its visible options.
+ * @param {Page} page
+ * @param {Locator} adder
+ */
+async function openAddOptionList(page, adder) {
+	await adder.click();
+	const options = page.getByTestId('collection-parameter-option').filter({ visible: true });
+	await options.first().waitFor();
+	return options;
+}
+
+/**
+ * Opens the first "Add option" list of the open panel (its Options) and returns its options.
+ * @param {EditorDialect} editor
+ * @param {Page} page
+ * @param {Locator} ndv
+ */
+const openFirstAddOptionList = (editor, page, ndv) =>
+	openAddOptionList(page, editor.collectionAdders(ndv.getByTestId('node-parameters')).first());
 
 /**
  * Switches a parameter to an expression and types it, the way a person does: hover, Expression,
@@ -363,7 +416,41 @@ async function screenshot(target, dir, name) {
 	return file;
 }
 
-module.exports = {
+/**
+ * Where n8n 1.x's editor differs from 2.x's for these steps.
+ * @typedef {object} EditorDialect
+ * @property {(parameters: Locator) => Locator} collectionAdders the "Add option" controls of
+ *   the collections in a panel's parameters
+ * @property {(page: Page, nodeName: string) => Promise<string>} pickerDescription the node's
+ *   description where the open "What happens next?" picker shows it
+ */
+/** @type {Record<1 | 2, EditorDialect>} */
+const EDITORS = {
+	2: {
+		collectionAdders: (parameters) => parameters.getByTestId('collection-parameter-add'),
+		// search results show their descriptions
+		async pickerDescription(page, nodeName) {
+			await searchNodePicker(page, nodeName);
+			return pickerItemDescription(page, nodeName);
+		},
+	},
+	1: {
+		// "Add Option" is a select with no test id of its own
+		collectionAdders: (parameters) => parameters.locator('.collection-parameter .add-option input'),
+		// the main search and "Action in an app" hide descriptions (their subcategory is "*");
+		// the AI panel lists its nodes with theirs
+		async pickerDescription(page, nodeName) {
+			await page.getByTestId('node-creator-search-bar').fill('');
+			const picker = page.getByTestId('node-creator');
+			await picker.getByTestId('item-iterator-item').filter({ has: page.getByText('AI', { exact: true }) }).first().click();
+			await picker.getByTestId('item-iterator-item').filter({ hasText: nodeName }).first().waitFor();
+			return pickerItemDescription(page, nodeName);
+		},
+	},
+};
+
+/** The steps that are the same on every host. */
+const STEPS = {
 	openWorkflow,
 	openNodePickerAfterLastNode,
 	searchNodePicker,
@@ -378,13 +465,31 @@ module.exports = {
 	dropdownList,
 	parameterInput,
 	parameterValue,
+	waitForValue,
 	isDropdown,
 	isMarkedAsProblem,
 	chooseOption,
-	collectionOptions,
 	setExpression,
 	nodeVersionLine,
 	settledBox,
 	screenshot,
 	screenshotColumn,
 };
+
+/**
+ * The steps for one host's editor.
+ * @param {string} version n8n version
+ */
+function editorPages(version) {
+	const editor = EDITORS[hostMajor(version) >= 2 ? 2 : 1];
+	return {
+		...STEPS,
+		/** @param {Page} page @param {Locator} ndv */
+		collectionOptions: (page, ndv) => collectionOptions(editor, page, ndv),
+		/** @param {Page} page @param {Locator} ndv */
+		openFirstAddOptionList: (page, ndv) => openFirstAddOptionList(editor, page, ndv),
+		pickerDescription: editor.pickerDescription,
+	};
+}
+
+module.exports = { editorPages };

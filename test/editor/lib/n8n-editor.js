@@ -12,6 +12,7 @@ const {
 	hostVersions,
 	importCredentials,
 	importWorkflow,
+	linearWorkflow,
 	startN8n,
 } = require('../../../tools/n8n-harness');
 
@@ -48,16 +49,22 @@ const OWNER = {
  */
 
 /**
- * The newest 2.x host in hosts.json (EDITOR_N8N_VERSION picks another installed one).
- * @returns {string}
+ * The hosts whose editors the suite checks: every host in hosts.json, in its order
+ * (EDITOR_N8N_VERSION: only that installed one).
+ * @returns {string[]}
  */
-function editorHostVersion() {
-	if (process.env.EDITOR_N8N_VERSION) return process.env.EDITOR_N8N_VERSION;
-	const newest = hostVersions()
+function editorHostVersions() {
+	return process.env.EDITOR_N8N_VERSION ? [process.env.EDITOR_N8N_VERSION] : hostVersions();
+}
+
+/**
+ * The host the README's editor pictures come from: the newest 2.x in hosts.json.
+ * @returns {string | undefined}
+ */
+function screenshotHostVersion() {
+	return hostVersions()
 		.filter((v) => hostMajor(v) === 2)
 		.sort((a, b) => b.localeCompare(a, 'en', { numeric: true }))[0];
-	if (!newest) throw new Error('tools/n8n-harness/hosts.json lists no n8n 2.x host for the editor suite');
-	return newest;
 }
 
 /**
@@ -83,16 +90,27 @@ async function startEditorHost(options) {
 	}
 }
 
-/** @param {string} baseUrl */
+/** How long n8n 1.x may take to mount its REST API after its readiness check says ready. */
+const REST_API_MOUNT_MS = 60_000;
+
+/**
+ * Posts what the setup page posts. n8n 1.x answers its readiness check once the database is
+ * migrated and mounts the REST API a few seconds later; until then the route answers 404.
+ * @param {string} baseUrl
+ */
 async function setUpOwner(baseUrl) {
-	const response = await fetch(`${baseUrl}/rest/owner/setup`, {
-		method: 'POST',
-		headers: { 'content-type': 'application/json' },
-		body: JSON.stringify(OWNER),
-		signal: AbortSignal.timeout(30_000),
-	});
-	if (!response.ok) {
-		throw new Error(`owner setup failed: HTTP ${response.status} ${await response.text()}`);
+	for (const deadline = Date.now() + REST_API_MOUNT_MS; ; ) {
+		const response = await fetch(`${baseUrl}/rest/owner/setup`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify(OWNER),
+			signal: AbortSignal.timeout(30_000),
+		});
+		if (response.ok) return;
+		if (response.status !== 404 || Date.now() > deadline) {
+			throw new Error(`owner setup failed: HTTP ${response.status} ${await response.text()}`);
+		}
+		await new Promise((resolve) => setTimeout(resolve, 500));
 	}
 }
 
@@ -109,4 +127,50 @@ async function signIn(context, host) {
 	if (!response.ok()) throw new Error(`sign-in failed: HTTP ${response.status()} ${await response.text()}`);
 }
 
-module.exports = { editorHostVersion, startEditorHost, signIn, QUIET_EDITOR_ENV };
+/**
+ * The newest version of a node type as the host's editor knows it (what the picker adds).
+ * @param {import('playwright-core').BrowserContext} context signed in
+ * @param {EditorHost} host
+ * @param {string} nodeType
+ * @returns {Promise<number>}
+ */
+async function latestNodeVersion(context, host, nodeType) {
+	const response = await context.request.get(`${host.baseUrl}/types/nodes.json`);
+	const type = (await response.json()).find((/** @type {any} */ t) => t.name === nodeType);
+	if (!type) throw new Error(`${nodeType} is not loaded by this n8n:\n${host.log().slice(-3000)}`);
+	return Array.isArray(type.version) ? Math.max(...type.version) : type.version;
+}
+
+/**
+ * Saves a workflow of nodes in a row through the editor's REST API, as the editor does.
+ * @param {import('playwright-core').BrowserContext} context signed in
+ * @param {EditorHost} host
+ * @param {string} name
+ * @param {any[]} nodes
+ * @returns {Promise<string>} the id the server gave it
+ */
+async function createWorkflow(context, host, name, nodes) {
+	// the server picks the workflow id; nodes need their own ids, as the editor gives them
+	const workflow = linearWorkflow('', name, nodes);
+	const response = await context.request.post(`${host.baseUrl}/rest/workflows`, {
+		data: {
+			name,
+			active: false,
+			settings: { executionOrder: 'v1' },
+			connections: workflow.connections,
+			nodes: workflow.nodes.map((node, i) => ({ id: `node-${i}`, ...node })),
+		},
+	});
+	if (!response.ok()) throw new Error(`creating workflow "${name}": HTTP ${response.status()} ${await response.text()}`);
+	return (await response.json()).data.id;
+}
+
+module.exports = {
+	editorHostVersions,
+	screenshotHostVersion,
+	startEditorHost,
+	signIn,
+	latestNodeVersion,
+	createWorkflow,
+	QUIET_EDITOR_ENV,
+};
