@@ -30,7 +30,7 @@ module.exports = {
 			testMatch: ['<rootDir>/test/e2e/**/*.test.js'],
 		},
 		{
-			// a real browser (Debian's chromium) in the newest n8n 2.x editor: test/editor/README.md
+			// a real browser (Debian's chromium) in the editor of every n8n host: test/editor/README.md
 			displayName: 'editor',
 			testEnvironment: 'node',
 			transform: {},
