@@ -79,6 +79,19 @@ JSON
 
 listed="$(host_lines "$@")"
 mapfile -t hosts <<<"$listed"
+
+# One install at a time: CI starts one in the background at once, and `npm test` asks again once
+# its first tests are done; the second waits here and then finds the hosts in place.
+mkdir -p "$hosts_dir"
+lock="$hosts_dir/.install-lock"
+until mkdir "$lock" 2>/dev/null; do
+  # a lock left by an install that died is taken over
+  holder="$(cat "$lock/pid" 2>/dev/null || true)"
+  if [ -n "$holder" ] && ! kill -0 "$holder" 2>/dev/null; then rm -rf "$lock"; continue; fi
+  sleep 2
+done
+echo $$ >"$lock/pid"
+trap 'rm -rf "$lock"' EXIT
 # the Node versions first (two hosts may share one), then the hosts side by side: most of an
 # install is waiting for the registry, and two take little longer than one
 for host in "${hosts[@]}"; do
