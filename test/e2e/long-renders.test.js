@@ -5,8 +5,9 @@
  * folder; every video must then be delivered exactly once, from one paid create each.
  *
  * Timing (seconds), chosen so one run takes about two minutes: executionTimeout 100, renders of
- * 104-108, Start Render waits 10, Check Render 25, the Wait 65 (the shortest that n8n parks).
- * An execution that checked (25) and parked (65) has 10 s of its timeout left when it resumes:
+ * 104-108, Start Render waits 10, Check Render 25, the Wait 66 (n8n parks a Wait of 65 s only
+ * when its clock does not tick between two reads; 66 always parks). An execution that checked (25)
+ * and parked (66) has 9 s of its timeout left when it resumes:
  * enough to hand over, which is all it does then. The next execution delivers.
  */
 const { fixtures } = require('../../tools/stand-in');
@@ -17,7 +18,7 @@ const lr = require('./lib/long-renders');
 // jest 29 ignores `testTimeout` inside a `projects` entry
 jest.setTimeout(600_000);
 
-const TIMING = { executionTimeoutS: 100, createTimeoutS: 10, checkTimeoutS: 25, waitS: 65 };
+const TIMING = { executionTimeoutS: 100, createTimeoutS: 10, checkTimeoutS: 25, waitS: 66 };
 const LOOP_PROMPTS = ['[render:104000] a train along a cliff', '[render:106000] a paper boat in the rain', '[render:108000] coffee poured in slow motion'];
 const HOOK_PROMPT = '[render:106000] a lighthouse in a storm';
 const LOOP_PATH = 'long-renders-start';

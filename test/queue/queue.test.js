@@ -27,7 +27,7 @@ const N_B = 3;
 /** As in test/e2e/long-renders.test.js: renders longer than the execution timeout, a Wait that parks. */
 const LONG_RENDER_ID = 'qLongRender';
 const LONG_RENDER_PATH = 'long-renders-start';
-const LONG_RENDER_TIMING = { executionTimeoutS: 100, createTimeoutS: 10, checkTimeoutS: 25, waitS: 65 };
+const LONG_RENDER_TIMING = { executionTimeoutS: 100, createTimeoutS: 10, checkTimeoutS: 25, waitS: 66 };
 const LONG_RENDER_PROMPTS = ['[render:104000] a train along a cliff', '[render:106000] a paper boat in the rain', '[render:108000] coffee poured in slow motion'];
 
 /**
@@ -131,7 +131,7 @@ beforeAll(async () => {
 			hookWorkflow('qInplace', 'sora-inplace', 0.25),
 			hookWorkflow('qTimeout', 'sora-timeout', 0.25, { executionTimeout: 3 }),
 			loopWorkflow('qLoopShort', 'sora-loop-short', 1),
-			loopWorkflow('qLoopLong', 'sora-loop-long', 65),
+			loopWorkflow('qLoopLong', 'sora-loop-long', 66),
 			lr.longRenderWorkflow(LONG_RENDER_ID, { path: LONG_RENDER_PATH, prompts: LONG_RENDER_PROMPTS, timing: LONG_RENDER_TIMING }),
 		],
 		publish: ['qHook', 'qInplace', 'qTimeout', 'qLoopShort', 'qLoopLong', LONG_RENDER_ID],
@@ -234,7 +234,7 @@ describe(`n8n ${HOST_VERSION} queue mode: main + 2 workers (concurrency 1), Redi
 			await cluster.workers[1].stop();
 		});
 
-		it(`(b) ${N_B} renders of ${RENDER_B / 1000} s: wait in place serialises, a Wait node of 65 s frees the worker`, async () => {
+		it(`(b) ${N_B} renders of ${RENDER_B / 1000} s: wait in place serialises, a Wait node of 66 s frees the worker`, async () => {
 			const prompt = (i) => `[render:${RENDER_B}] parallel ${i}`;
 			// wait in place
 			const started = Date.now();
@@ -250,16 +250,16 @@ describe(`n8n ${HOST_VERSION} queue mode: main + 2 workers (concurrency 1), Redi
 			numbers.b_loopWait1sTotalS = short.totalS;
 			numbers.b_loopWait1sCreateSpreadS = short.createSpreadS;
 
-			// Wait-node loop, Wait 65 s: the execution is stored as waiting, the worker takes the next job
+			// Wait-node loop, Wait 66 s: the execution is stored as waiting, the worker takes the next job
 			const long = await runLoops('sora-loop-long', 'l', 'qLoopLong', 240_000);
 			expect(long.paid).toHaveLength(N_B);
-			numbers.b_loopWait65sTotalS = long.totalS;
-			numbers.b_loopWait65sCreateSpreadS = long.createSpreadS;
-			console.log(`(b) wait in place: ${numbers.b_waitInPlaceTotalS} s; loop with Wait 1 s: ${numbers.b_loopWait1sTotalS} s; loop with Wait 65 s: ${numbers.b_loopWait65sTotalS} s (creates within ${numbers.b_loopWait65sCreateSpreadS} s)`);
+			numbers.b_loopWaitParkedTotalS = long.totalS;
+			numbers.b_loopWaitParkedCreateSpreadS = long.createSpreadS;
+			console.log(`(b) wait in place: ${numbers.b_waitInPlaceTotalS} s; loop with Wait 1 s: ${numbers.b_loopWait1sTotalS} s; loop with Wait 66 s: ${numbers.b_loopWaitParkedTotalS} s (creates within ${numbers.b_loopWaitParkedCreateSpreadS} s)`);
 			// in place: one after another on the single slot
 			expect(numbers.b_waitInPlaceTotalS).toBeGreaterThan((N_B * RENDER_B) / 1000 - 1);
-			// 65 s loop: all renders started within one render time (the worker was free while they waited)
-			expect(numbers.b_loopWait65sCreateSpreadS).toBeLessThan(RENDER_B / 1000);
+			// 66 s loop: all renders started within one render time (the worker was free while they waited)
+			expect(numbers.b_loopWaitParkedCreateSpreadS).toBeLessThan(RENDER_B / 1000);
 		});
 
 		it('(c) stopping a wait-in-place execution from the main instance stops the worker promptly', async () => {

@@ -173,7 +173,7 @@ function itemsOf(execution, node) {
 
 /**
  * The time one execution held n8n: from its first node's start to its last node's end, without
- * the gaps where it was parked in the database (a Wait of 65 s or more).
+ * the gaps where it was parked in the database (a Wait of more than 65 s).
  * @param {StoredExecution} execution
  */
 function heldMs(execution) {
