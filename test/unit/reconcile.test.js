@@ -129,11 +129,60 @@ describe('a create whose answer was lost', () => {
 		const scope = nock(API);
 		const seen = creates(scope, ['reset']);
 		scope.get('/v1/videos').query(listQuery).reply(500, { error: { message: 'list broken' } });
-		const { error } = await runNode({ parameters: createParams({ resendIfNoJobFound: true, maxRetries: 0 }) });
+		const { error } = await runNode({ parameters: createParams({ resendIfNoJobFound: true, maxRetries: 0, maxRefusalWait: 0 }) });
 		expect(seen.posts).toBe(1);
 		expect(error.message).toMatch(/; the video list could not be read to look for the job \(List videos failed: list broken\)$/);
 		expect(error.description).toContain(`prompt "${PROMPT}"`);
 		scope.done();
+		expect(unexpected).toEqual([]);
+	});
+
+	test('a list refused more often than Retries per Request allows is read again until it shows the job', async () => {
+		const scope = nock(API);
+		const seen = creates(scope, ['reset']);
+		const reads = { refused: 0 };
+		scope
+			.get('/v1/videos')
+			.query(listQuery)
+			.times(4)
+			.reply(() => {
+				reads.refused++;
+				return [429, { error: { message: 'Rate limit reached for requests' } }, { 'retry-after': '0' }];
+			})
+			.get('/v1/videos')
+			.query(listQuery)
+			.reply(200, page([listed('video_found')]));
+		const { items, error } = await runNode({ parameters: createParams({ maxRetries: 1 }) });
+		expect(error).toBeUndefined();
+		expect(reads.refused).toBe(4);
+		expect(seen.posts).toBe(1);
+		expect(items[0].json).toMatchObject({ id: 'video_found', recovered: true });
+		scope.done();
+		expect(unexpected).toEqual([]);
+	});
+
+	test('a list that keeps failing is read for Max Wait for Refusals, then the item fails saying what to look for', async () => {
+		const scope = nock(API);
+		const seen = creates(scope, ['reset']);
+		const readAt = [];
+		scope
+			.get('/v1/videos')
+			.query(listQuery)
+			.times(20)
+			.reply(() => {
+				readAt.push(Date.now());
+				return [503, { error: { message: 'The engine is currently overloaded' } }, { 'retry-after': '0.4' }];
+			});
+		const { error } = await runNode({ parameters: createParams({ maxRetries: 0, maxRefusalWait: 2, resendIfNoJobFound: true }) });
+		expect(seen.posts).toBe(1);
+		// read at once, then every 0.4 s while the next pause fits in 2 s
+		expect(readAt.length).toBeGreaterThanOrEqual(4);
+		expect(readAt.length).toBeLessThanOrEqual(6);
+		expect(readAt[readAt.length - 1] - readAt[0]).toBeLessThanOrEqual(2000);
+		expect(error.message).toMatch(/; the video list could not be read to look for the job \(List videos failed: The engine is currently overloaded\)$/);
+		expect(error.description).toContain(`prompt "${PROMPT}"`);
+		expect(error.description).toContain('If there is none, run the item again.');
+		nock.cleanAll();
 		expect(unexpected).toEqual([]);
 	});
 

@@ -64,6 +64,52 @@ describe('a safe request (status check, list, download)', () => {
 			because: 'answer',
 		});
 	});
+
+	describe('one worth waiting for (the list read to find a lost answer\'s job)', () => {
+		const PATIENT = { keepTryingForMs: 10_000 };
+		const triesUsed = { ...first, attempt: 2 };
+
+		test('goes on after its tries are used while the pause fits in its time', () => {
+			expect(decide(policy, SAFE, answer(429, {}, { 'retry-after': '1' }), triesUsed)).toMatchObject({ next: 'fail' });
+			expect(decide(policy, PATIENT, answer(429, {}, { 'retry-after': '1' }), { ...triesUsed, spentMs: 8_000 })).toEqual({
+				next: 'retry',
+				afterMs: 1000,
+				refusal: false,
+			});
+			expect(decide(policy, PATIENT, { unanswered: 'ECONNRESET' }, { ...triesUsed, attempt: 3, spentMs: 100 })).toMatchObject({
+				next: 'retry',
+				refusal: false,
+			});
+		});
+
+		test('ends when the next pause would pass its time', () => {
+			expect(decide(policy, PATIENT, answer(503, {}, { 'retry-after': '3' }), { ...triesUsed, spentMs: 7_001 })).toEqual({
+				next: 'fail',
+				because: 'answer',
+				mayHaveStarted: false,
+			});
+			expect(decide(policy, PATIENT, { unanswered: 'ETIMEDOUT' }, { ...triesUsed, spentMs: 10_000 })).toEqual({
+				next: 'fail',
+				because: 'unanswered',
+				mayHaveStarted: false,
+			});
+		});
+
+		test('an answer that waiting cannot change still ends it at once', () => {
+			for (const status of [400, 401, 404]) {
+				expect(decide(policy, PATIENT, answer(status), first)).toMatchObject({ next: 'fail', because: 'answer' });
+			}
+		});
+
+		test('a paid request is never repeated for it once it may have started a job', () => {
+			expect(decide(policy, { ...PAID, ...PATIENT }, { unanswered: 'ECONNRESET' }, first)).toEqual({
+				next: 'fail',
+				because: 'unanswered',
+				mayHaveStarted: true,
+			});
+			expect(decide(policy, { ...PAID, ...PATIENT }, answer(502), first)).toMatchObject({ mayHaveStarted: true });
+		});
+	});
 });
 
 describe('a paid request (create, remix, chat)', () => {

@@ -8,6 +8,7 @@ import type {
 import type { StatusWords } from '../utils/error-texts';
 import { httpUrlProblem } from '../utils/validation';
 import { CREDENTIAL_TYPE } from './credential';
+import type { TriedRequest } from './retry';
 import { headerValue } from './retry';
 import type { ItemScope } from './scope';
 import type { Session } from './session';
@@ -15,17 +16,14 @@ import type { Session } from './session';
 const MAX_REDIRECTS = 5;
 const ERROR_BODY_LIMIT = 64 * 1024;
 
-export interface HttpCall {
+/** A request, and how it may be tried again (`paid`, `maxRetries`, `keepTryingForMs`: retry.ts). */
+export interface HttpCall extends TriedRequest {
 	method: IHttpRequestMethods;
 	/** An absolute URL, or a path under the credential's `/v1`. */
 	url: string;
 	qs?: IDataObject;
 	body?: IDataObject | Buffer;
 	headers?: IDataObject;
-	/** Starts paid work: never repeated once it may have reached the server. */
-	paid?: boolean;
-	/** Tries after a failure for this request alone, instead of the session's Retries per Request. */
-	maxRetries?: number;
 	/** Hand the response body back as a stream (file downloads). */
 	stream?: boolean;
 	/** What the user would call this request, for error messages: "Create video". */

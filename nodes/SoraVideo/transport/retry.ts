@@ -39,6 +39,28 @@ export type Decision =
 			mayHaveStarted: boolean;
 	  };
 
+export interface TriedRequest {
+	/** Starts paid work: never repeated once it may have reached the server. */
+	paid?: boolean;
+	/** Tries after a failure for this request alone, instead of the session's Retries per Request. */
+	maxRetries?: number;
+	/** A safe request worth waiting for: tried again, once its tries are used, until this much time is spent. */
+	keepTryingForMs?: number;
+}
+
+/** Within the request's tries, or within its time when it has one, the next pause included. */
+function mayTryAgain(
+	policy: RetryPolicy,
+	request: TriedRequest,
+	tries: Tries,
+	afterMs: number,
+): boolean {
+	if (tries.attempt < (request.maxRetries ?? policy.maxRetries)) return true;
+	return (
+		request.keepTryingForMs !== undefined && tries.spentMs + afterMs <= request.keepTryingForMs
+	);
+}
+
 /**
  * What comes after one try. Safe requests are repeated on 408/409/429/5xx and connection
  * failures; paid ones when the API refused them (429, 503, Retry-After) within the refusal bounds,
@@ -46,15 +68,15 @@ export type Decision =
  */
 export function decide(
 	policy: RetryPolicy,
-	request: { paid?: boolean; maxRetries?: number },
+	request: TriedRequest,
 	outcome: Outcome,
 	tries: Tries,
 ): Decision {
-	const canRetry = tries.attempt < (request.maxRetries ?? policy.maxRetries);
 	if ('unanswered' in outcome) {
 		const unsent = neverReachedServer(outcome.unanswered);
-		if (canRetry && (!request.paid || unsent)) {
-			return { next: 'retry', afterMs: backoffMs(policy, tries.attempt), refusal: false };
+		const afterMs = backoffMs(policy, tries.attempt);
+		if ((!request.paid || unsent) && mayTryAgain(policy, request, tries, afterMs)) {
+			return { next: 'retry', afterMs, refusal: false };
 		}
 		return { next: 'fail', because: 'unanswered', mayHaveStarted: !!request.paid && !unsent };
 	}
@@ -65,8 +87,11 @@ export function decide(
 		if (afterMs === undefined) return { next: 'fail', because: 'refused', mayHaveStarted: false };
 		return { next: 'retry', afterMs, refusal: true };
 	}
-	if (canRetry && !request.paid && isRetryableAnswer(status, body)) {
-		return { next: 'retry', afterMs: backoffMs(policy, tries.attempt, headers), refusal: false };
+	if (!request.paid && isRetryableAnswer(status, body)) {
+		const afterMs = backoffMs(policy, tries.attempt, headers);
+		if (mayTryAgain(policy, request, tries, afterMs)) {
+			return { next: 'retry', afterMs, refusal: false };
+		}
 	}
 	return {
 		next: 'fail',

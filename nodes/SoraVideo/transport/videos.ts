@@ -159,7 +159,11 @@ export async function downloadVideoUrl(
 	);
 }
 
-export async function listVideos(scope: ItemScope, query: IDataObject): Promise<VideoList> {
+export async function listVideos(
+	scope: ItemScope,
+	query: IDataObject,
+	call: Partial<Pick<HttpCall, 'keepTryingForMs'>> = {},
+): Promise<VideoList> {
 	return await apiRequest<VideoList>(scope, {
 		method: 'GET',
 		url: '/videos',
@@ -169,6 +173,7 @@ export async function listVideos(scope: ItemScope, query: IDataObject): Promise<
 			notFound:
 				'This API does not list videos (CometAPI does not document the list): use the IDs that Create returns.',
 		},
+		...call,
 	});
 }
 
