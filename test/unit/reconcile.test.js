@@ -129,7 +129,7 @@ describe('a create whose answer was lost', () => {
 		const scope = nock(API);
 		const seen = creates(scope, ['reset']);
 		scope.get('/v1/videos').query(listQuery).reply(500, { error: { message: 'list broken' } });
-		const { error } = await runNode({ parameters: createParams({ resendIfNoJobFound: true, maxRetries: 0, maxRefusalWait: 0 }) });
+		const { error } = await runNode({ parameters: createParams({ resendIfNoJobFound: true, maxRetries: 0 }) });
 		expect(seen.posts).toBe(1);
 		expect(error.message).toMatch(/; the video list could not be read to look for the job \(List videos failed: list broken\)$/);
 		expect(error.description).toContain(`prompt "${PROMPT}"`);
@@ -161,7 +161,7 @@ describe('a create whose answer was lost', () => {
 		expect(unexpected).toEqual([]);
 	});
 
-	test('a list that keeps failing is read for Max Wait for Refusals, then the item fails saying what to look for', async () => {
+	test('a list that keeps refusing is waited out for Max Wait for Refusals, then the item fails saying what to look for', async () => {
 		const scope = nock(API);
 		const seen = creates(scope, ['reset']);
 		const readAt = [];
@@ -179,7 +179,8 @@ describe('a create whose answer was lost', () => {
 		expect(readAt.length).toBeGreaterThanOrEqual(4);
 		expect(readAt.length).toBeLessThanOrEqual(6);
 		expect(readAt[readAt.length - 1] - readAt[0]).toBeLessThanOrEqual(2000);
-		expect(error.message).toMatch(/; the video list could not be read to look for the job \(List videos failed: The engine is currently overloaded\)$/);
+		expect(error.message).toMatch(/; the video list could not be read to look for the job \(List videos failed: The engine is currently overloaded \(refused \d+ times in \d s\)\)$/);
+		expect(error.message).not.toContain('nothing was paid');
 		expect(error.description).toContain(`prompt "${PROMPT}"`);
 		expect(error.description).toContain('If there is none, run the item again.');
 		nock.cleanAll();

@@ -65,32 +65,35 @@ describe('a safe request (status check, list, download)', () => {
 		});
 	});
 
-	describe('one worth waiting for (the list read to find a lost answer\'s job)', () => {
-		const PATIENT = { keepTryingForMs: 10_000 };
-		const triesUsed = { ...first, attempt: 2 };
+	describe('one that waits out refusals (the list read to find a lost answer\'s job)', () => {
+		const PATIENT = { waitsOutRefusals: true };
 
-		test('goes on after its tries are used while the pause fits in its time', () => {
-			expect(decide(policy, SAFE, answer(429, {}, { 'retry-after': '1' }), triesUsed)).toMatchObject({ next: 'fail' });
-			expect(decide(policy, PATIENT, answer(429, {}, { 'retry-after': '1' }), { ...triesUsed, spentMs: 8_000 })).toEqual({
+		test('a refusal is waited out within the refusal bounds, however many tries it took', () => {
+			expect(decide(policy, SAFE, answer(429, {}, { 'retry-after': '1' }), { ...first, attempt: 2 })).toMatchObject({ next: 'fail', because: 'answer' });
+			expect(decide(policy, PATIENT, answer(429, {}, { 'retry-after': '1' }), { ...first, attempt: 5, refusals: 1 })).toEqual({
 				next: 'retry',
 				afterMs: 1000,
-				refusal: false,
-			});
-			expect(decide(policy, PATIENT, { unanswered: 'ECONNRESET' }, { ...triesUsed, attempt: 3, spentMs: 100 })).toMatchObject({
-				next: 'retry',
-				refusal: false,
+				refusal: true,
 			});
 		});
 
-		test('ends when the next pause would pass its time', () => {
-			expect(decide(policy, PATIENT, answer(503, {}, { 'retry-after': '3' }), { ...triesUsed, spentMs: 7_001 })).toEqual({
+		test('refusals past the bounds end it as refused', () => {
+			expect(decide(policy, PATIENT, answer(503), { ...first, attempt: 2, refusals: 2 })).toEqual({
 				next: 'fail',
-				because: 'answer',
+				because: 'refused',
 				mayHaveStarted: false,
 			});
-			expect(decide(policy, PATIENT, { unanswered: 'ETIMEDOUT' }, { ...triesUsed, spentMs: 10_000 })).toEqual({
+			expect(decide(policy, PATIENT, answer(429, {}, { 'retry-after': '11' }), first)).toMatchObject({ next: 'fail', because: 'refused' });
+		});
+
+		test('its other failures use up its tries, refusals not counted', () => {
+			expect(decide(policy, PATIENT, { unanswered: 'ECONNRESET' }, { ...first, attempt: 3, refusals: 2 })).toMatchObject({
+				next: 'retry',
+				refusal: false,
+			});
+			expect(decide(policy, PATIENT, answer(502), { ...first, attempt: 4, refusals: 2 })).toEqual({
 				next: 'fail',
-				because: 'unanswered',
+				because: 'answer',
 				mayHaveStarted: false,
 			});
 		});
@@ -99,15 +102,6 @@ describe('a safe request (status check, list, download)', () => {
 			for (const status of [400, 401, 404]) {
 				expect(decide(policy, PATIENT, answer(status), first)).toMatchObject({ next: 'fail', because: 'answer' });
 			}
-		});
-
-		test('a paid request is never repeated for it once it may have started a job', () => {
-			expect(decide(policy, { ...PAID, ...PATIENT }, { unanswered: 'ECONNRESET' }, first)).toEqual({
-				next: 'fail',
-				because: 'unanswered',
-				mayHaveStarted: true,
-			});
-			expect(decide(policy, { ...PAID, ...PATIENT }, answer(502), first)).toMatchObject({ mayHaveStarted: true });
 		});
 	});
 });

@@ -16,7 +16,7 @@ import type { Session } from './session';
 const MAX_REDIRECTS = 5;
 const ERROR_BODY_LIMIT = 64 * 1024;
 
-/** A request, and how it may be tried again (`paid`, `maxRetries`, `keepTryingForMs`: retry.ts). */
+/** A request, and how it may be tried again (`paid`, `maxRetries`, `waitsOutRefusals`: retry.ts). */
 export interface HttpCall extends TriedRequest {
 	method: IHttpRequestMethods;
 	/** An absolute URL, or a path under the credential's `/v1`. */

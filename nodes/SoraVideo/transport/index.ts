@@ -93,7 +93,10 @@ function answerError(
 		const times = `refused ${tries.refusals} ${tries.refusals === 1 ? 'time' : 'times'} in ${Math.round(tries.spentMs / 1000)} s`;
 		return scope.apiFailed({
 			...common,
-			hints: [statusHint(status, call.words, otherHost), refusedHint(isChat(call))],
+			hints: [
+				statusHint(status, call.words, otherHost),
+				call.paid ? refusedHint(isChat(call)) : (call.hint ?? ''),
+			],
 			note: requestId ? `${times}, request id ${requestId}` : times,
 		});
 	}

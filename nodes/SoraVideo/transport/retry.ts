@@ -44,27 +44,15 @@ export interface TriedRequest {
 	paid?: boolean;
 	/** Tries after a failure for this request alone, instead of the session's Retries per Request. */
 	maxRetries?: number;
-	/** A safe request worth waiting for: tried again, once its tries are used, until this much time is spent. */
-	keepTryingForMs?: number;
-}
-
-/** Within the request's tries, or within its time when it has one, the next pause included. */
-function mayTryAgain(
-	policy: RetryPolicy,
-	request: TriedRequest,
-	tries: Tries,
-	afterMs: number,
-): boolean {
-	if (tries.attempt < (request.maxRetries ?? policy.maxRetries)) return true;
-	return (
-		request.keepTryingForMs !== undefined && tries.spentMs + afterMs <= request.keepTryingForMs
-	);
+	/** A safe request that waits out refusals within the refusal bounds, as a paid one does: they do not use up its tries. */
+	waitsOutRefusals?: boolean;
 }
 
 /**
  * What comes after one try. Safe requests are repeated on 408/409/429/5xx and connection
- * failures; paid ones when the API refused them (429, 503, Retry-After) within the refusal bounds,
- * or when nothing reached the server. A paid request whose outcome is unknown is never repeated.
+ * failures; paid ones, and safe ones that wait out refusals, when the API refused them (429, 503,
+ * Retry-After) within the refusal bounds; paid ones also when nothing reached the server. A paid
+ * request whose outcome is unknown is never repeated.
  */
 export function decide(
 	policy: RetryPolicy,
@@ -72,26 +60,24 @@ export function decide(
 	outcome: Outcome,
 	tries: Tries,
 ): Decision {
+	const failures = request.waitsOutRefusals ? tries.attempt - tries.refusals : tries.attempt;
+	const canRetry = failures < (request.maxRetries ?? policy.maxRetries);
 	if ('unanswered' in outcome) {
 		const unsent = neverReachedServer(outcome.unanswered);
-		const afterMs = backoffMs(policy, tries.attempt);
-		if ((!request.paid || unsent) && mayTryAgain(policy, request, tries, afterMs)) {
-			return { next: 'retry', afterMs, refusal: false };
+		if (canRetry && (!request.paid || unsent)) {
+			return { next: 'retry', afterMs: backoffMs(policy, failures), refusal: false };
 		}
 		return { next: 'fail', because: 'unanswered', mayHaveStarted: !!request.paid && !unsent };
 	}
 	const { status, headers, body } = outcome;
 	if (status < 400) return { next: 'done' };
-	if (request.paid && isRefusal(status, headers, body)) {
+	if ((request.paid || request.waitsOutRefusals) && isRefusal(status, headers, body)) {
 		const afterMs = refusalPauseMs(policy, tries.refusals + 1, tries.spentMs, headers);
 		if (afterMs === undefined) return { next: 'fail', because: 'refused', mayHaveStarted: false };
 		return { next: 'retry', afterMs, refusal: true };
 	}
-	if (!request.paid && isRetryableAnswer(status, body)) {
-		const afterMs = backoffMs(policy, tries.attempt, headers);
-		if (mayTryAgain(policy, request, tries, afterMs)) {
-			return { next: 'retry', afterMs, refusal: false };
-		}
+	if (canRetry && !request.paid && isRetryableAnswer(status, body)) {
+		return { next: 'retry', afterMs: backoffMs(policy, failures, headers), refusal: false };
 	}
 	return {
 		next: 'fail',

@@ -162,7 +162,7 @@ export async function downloadVideoUrl(
 export async function listVideos(
 	scope: ItemScope,
 	query: IDataObject,
-	call: Partial<Pick<HttpCall, 'keepTryingForMs'>> = {},
+	call: Partial<Pick<HttpCall, 'waitsOutRefusals'>> = {},
 ): Promise<VideoList> {
 	return await apiRequest<VideoList>(scope, {
 		method: 'GET',

@@ -32,12 +32,11 @@ export type Finding =
 	| { listError: Error };
 
 /**
- * The video list, newest first, as far back as `sinceMs` or two pages. A paid job's id is at stake,
- * so a list that fails for a passing reason is read again for as long as the item may wait out
- * refusals (Max Wait for Refusals), not only for its Retries per Request.
+ * The video list, newest first, as far back as `sinceMs` or two pages. A paid job's id is at
+ * stake, so the list's refusals (429, 503, Retry-After) are waited out like the paid request's own,
+ * without using up its Retries per Request.
  */
 export async function recentVideos(scope: RunItem, sinceMs: number): Promise<Listing> {
-	const keepTryingForMs = scope.session.retry.maxRefusalWaitMs;
 	const videos: Video[] = [];
 	let after: string | undefined;
 	for (let page = 0; page < LIST_PAGES; page++) {
@@ -46,7 +45,7 @@ export async function recentVideos(scope: RunItem, sinceMs: number): Promise<Lis
 			limit: LIST_PAGE_SIZE,
 			...(after ? { after } : {}),
 		};
-		const list = await listVideos(scope, query, { keepTryingForMs });
+		const list = await listVideos(scope, query, { waitsOutRefusals: true });
 		const data = Array.isArray(list.data) ? list.data : [];
 		videos.push(...data);
 		const oldest = data[data.length - 1];
