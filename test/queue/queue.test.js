@@ -21,7 +21,6 @@ const { apiKey } = suite;
 /** @type {any} */ let standIn;
 /** @type {any} */ let cluster;
 const numbers = {};
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const RENDER_B = 6000;
 const N_B = 3;
 /** As in test/e2e/long-renders.test.js: renders longer than the execution timeout, a Wait that parks. */
@@ -85,16 +84,6 @@ function executions(workflowId) {
 		.map(([id, status, s, e]) => ({ id, status, startedAt: Number(s), stoppedAt: Number(e) }));
 }
 
-async function waitUntil(check, timeoutMs, what) {
-	const started = Date.now();
-	for (;;) {
-		const v = await check();
-		if (v) return v;
-		if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-		await sleep(250);
-	}
-}
-
 /**
  * Fires N_B renders of RENDER_B ms through the Wait-loop webhook at `path`, waits until all of
  * `workflowId`'s executions succeeded, and measures how far apart their paid creates were.
@@ -104,10 +93,10 @@ async function runLoops(path, tag, workflowId, timeoutMs) {
 	const mark = standIn.requests.length;
 	const started = Date.now();
 	await Promise.all(Array.from({ length: N_B }, (_, i) => post(path, `[render:${RENDER_B}] parallel ${tag}${i}`).then((r) => r.text())));
-	await waitUntil(() => {
+	await lr.until(() => {
 		const ex = executions(workflowId);
 		return ex.length === N_B && ex.every((e) => e.status === 'success');
-	}, timeoutMs, `the loops of ${workflowId}`);
+	}, timeoutMs, () => `the loops of ${workflowId}`);
 	const paid = paidOf(requestsSince(standIn, mark));
 	const creates = paid.map((r) => r.time);
 	return { totalS: (Date.now() - started) / 1000, paid, createSpreadS: (Math.max(...creates) - Math.min(...creates)) / 1000 };
@@ -181,21 +170,21 @@ describe(`n8n ${HOST_VERSION} queue mode: main + 2 workers (concurrency 1), Redi
 		const started = await lr.postJson(cluster.main.webhookUrl(LONG_RENDER_PATH), {});
 		expect(started.status).toBe(200);
 		const stored = () => cluster.readExecutions(LONG_RENDER_ID);
-		const parked = await waitUntil(() => {
+		const parked = await lr.until(() => {
 			const waiting = stored().filter((e) => e.status === 'waiting');
 			return waiting.length === LONG_RENDER_PROMPTS.length && waiting;
-		}, 90_000, 'every render parked');
+		}, 90_000, () => 'every render parked');
 		const entry = stored().find((e) => e.mode === 'webhook');
 		const ranIt = cluster.workers.find((w) => new RegExp(`Worker started execution ${entry.id}\\b`).test(w.log()));
 		const other = cluster.workers.find((w) => w !== ranIt);
 		const killedAt = Date.now();
 		await ranIt.kill();
-		await waitUntil(() => {
+		await lr.until(() => {
 			const now = stored();
 			const finished = now.every((e) => ['success', 'error', 'canceled', 'crashed'].includes(e.status));
 			return finished && now.flatMap((e) => lr.itemsOf(e, lr.DELIVER)).length >= LONG_RENDER_PROMPTS.length;
-		}, 200_000, 'every render delivered');
-		await sleep(3000); // nothing may arrive twice
+		}, 200_000, () => 'every render delivered');
+		await lr.sleep(3000); // nothing may arrive twice
 		const executions = stored();
 
 		const paid = paidOf(requestsSince(standIn, mark)).filter((r) => r.jobId);
@@ -268,9 +257,9 @@ describe(`n8n ${HOST_VERSION} queue mode: main + 2 workers (concurrency 1), Redi
 				(r) => r.status,
 				(e) => `error ${e.message}`,
 			);
-			const exec = await waitUntil(() => executions('qInplace').find((e) => e.status === 'running'), 60_000, 'running execution');
-			const job = await waitUntil(() => paidOf(requestsSince(standIn, mark))[0], 30_000, 'create');
-			await sleep(1500); // let it poll a few times
+			const exec = await lr.until(() => executions('qInplace').find((e) => e.status === 'running'), 60_000, () => 'running execution');
+			const job = await lr.until(() => paidOf(requestsSince(standIn, mark))[0], 30_000, () => 'create');
+			await lr.sleep(1500); // let it poll a few times
 
 			// owner (REST setup, no auth needed on a fresh instance), then the stop endpoint
 			const headers = { 'content-type': 'application/json', 'browser-id': 'queue-test-browser' };
@@ -286,9 +275,9 @@ describe(`n8n ${HOST_VERSION} queue mode: main + 2 workers (concurrency 1), Redi
 			const stopText = await stop.text();
 			expect(`${stop.status} ${stopText.slice(0, 300)}`).toMatch(/^200/);
 			const ended = new RegExp(`Worker (finished|errored while running) execution ${exec.id}\\b`);
-			await waitUntil(() => ended.test(cluster.workers[0].log()) || /cancel/i.test(cluster.workers[0].log().split(`execution ${exec.id}`).slice(-1)[0]), 30_000, 'worker to end the job').catch(() => undefined);
+			await lr.until(() => ended.test(cluster.workers[0].log()) || /cancel/i.test(cluster.workers[0].log().split(`execution ${exec.id}`).slice(-1)[0]), 30_000, () => 'worker to end the job').catch(() => undefined);
 			numbers.c_stopRestCallS = (Date.now() - stopAt) / 1000;
-			await sleep(3000);
+			await lr.sleep(3000);
 			const polls = requestsSince(standIn, mark).filter((r) => r.method === 'GET' && r.path === `/v1/videos/${job.jobId}`);
 			const lastPoll = Math.max(...polls.map((r) => r.time));
 			numbers.c_lastStatusPollAfterStopS = (lastPoll - stopAt) / 1000;
@@ -309,7 +298,7 @@ describe(`n8n ${HOST_VERSION} queue mode: main + 2 workers (concurrency 1), Redi
 				(e) => ({ status: 0, type: '', text: `no answer after ${(Date.now() - started) / 1000} s (${e.name})` }),
 			);
 			numbers.c_timeoutAnswer = `${answer.status} ${answer.type} ${answer.text.length} bytes`;
-			const ex = await waitUntil(() => executions('qTimeout').find((e) => e.status !== 'running' && e.status !== 'new'), 60_000, 'timeout execution');
+			const ex = await lr.until(() => executions('qTimeout').find((e) => e.status !== 'running' && e.status !== 'new'), 60_000, () => 'timeout execution');
 			numbers.c_timeoutStatus = ex.status;
 			numbers.c_timeoutExecutionS = (ex.stoppedAt - ex.startedAt) / 1000;
 			const job = paidOf(requestsSince(standIn, mark))[0];
